@@ -1,0 +1,1 @@
+"""TĐKT Flow engine: a workflow library on SpiffWorkflow. Never imports Flask."""

@@ -1,0 +1,19 @@
+"""SQLAlchemy 2.0 typed models. Import from here."""
+
+from engine.models.base import Base
+from engine.models.definitions import FormDefinition, ProcessDefinition
+from engine.models.org import ApiToken, Person, Role, RoleMembership, Unit
+from engine.models.runtime import (
+    INSTANCE_STATUSES,
+    LIVE_STATUSES,
+    AuditEvent,
+    HumanTask,
+    Instance,
+    VirtualClock,
+)
+
+__all__ = [
+    "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "AuditEvent", "Base", "FormDefinition",
+    "HumanTask", "Instance", "Person", "ProcessDefinition", "Role", "RoleMembership", "Unit",
+    "VirtualClock",
+]

@@ -1,0 +1,107 @@
+"""Running cases: instances (workflow state + projections), human tasks, the audit trail, the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.models.base import Base
+from engine.models.definitions import ProcessDefinition
+from engine.models.org import Unit
+
+INSTANCE_STATUSES = ("running", "suspended", "incident", "completed", "terminated")
+LIVE_STATUSES = ("running", "suspended", "incident")
+TASK_STATUSES = ("ready", "completed", "cancelled")
+
+
+class Instance(Base):
+    """A case: one workflow instance of one definition version, for one subject unit."""
+
+    __tablename__ = "instance"
+    __table_args__ = (
+        Index("ix_instance_status_unit", "status", "unit_id"),
+        Index("ix_instance_business_key", "definition_key", "business_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    definition_key: Mapped[str] = mapped_column(String(128))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(String(500))
+    plan_id: Mapped[int | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    state: Mapped[str] = mapped_column(Text)
+    lock_version: Mapped[int] = mapped_column(default=1)
+    next_fire_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_progress_at: Mapped[datetime]
+    started_at: Mapped[datetime]
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    ended_at: Mapped[datetime | None]
+    incident_task: Mapped[str | None] = mapped_column(String(255))
+    incident_line: Mapped[int | None]
+    incident_message: Mapped[str | None] = mapped_column(Text)
+    incident_at: Mapped[datetime | None]
+
+    definition: Mapped[ProcessDefinition] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """Projection of a user task for queries (inbox, dashboards) without loading workflows."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_human_task_candidates", "role_code", "unit_id", "status"),
+        Index("ix_human_task_assignee", "assignee_id", "status"),
+        Index("ix_human_task_unit_status", "unit_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("instance.id"), index=True)
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500))
+    role_code: Mapped[str | None] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(String(16), default="ready")
+    is_orphan: Mapped[bool] = mapped_column(default=False)
+    assignment_problem: Mapped[str | None] = mapped_column(Text)
+    form_key: Mapped[str | None] = mapped_column(String(128))
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    instance: Mapped[Instance] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+
+class AuditEvent(Base):
+    """Append-only trail of every action (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(index=True)
+    task_id: Mapped[int | None]
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class VirtualClock(Base):
+    """The shared virtual "now" when TDKT_CLOCK=virtual (one row), so every process agrees."""
+
+    __tablename__ = "virtual_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    now: Mapped[datetime]

@@ -1,0 +1,128 @@
+"""Mirror what queries need out of the workflow into plain indexed tables.
+
+After every action: READY user tasks become `human_task` rows (assigned to a role in a unit),
+rows whose task the library completed, cancelled or deleted are closed, and the instance gets its
+status, `next_fire_at` (earliest waiting timer) and end time. Inbox, dashboards and the timer sweep
+read these tables and never deserialize workflows.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.assignment import assign
+from engine.definitions.conventions import task_due_expression, task_form_key
+from engine.models import HumanTask
+from engine.scripting import ScriptError, evaluate_expression
+
+if TYPE_CHECKING:
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+
+    from engine.runtime.context import ActionContext
+
+
+def sync(ctx: ActionContext) -> None:
+    _sync_tasks(ctx)
+    instance, workflow = ctx.instance, ctx.workflow
+    if instance.status in ("running", "incident", "suspended") and workflow.completed:
+        instance.status = "completed"
+        instance.ended_at = ctx.now
+    live = instance.status in ("running", "incident", "suspended")
+    instance.next_fire_at = next_fire_at(workflow) if live else None
+
+
+def _sync_tasks(ctx: ActionContext) -> None:
+    session, instance, workflow = ctx.session, ctx.instance, ctx.workflow
+    open_rows = {row.spiff_task_id: row for row in session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
+    ready = workflow.get_tasks(state=TaskState.READY, manual=True) if instance.status != "terminated" else []
+    ready_ids = set()
+    for task in ready:
+        key = str(task.id)
+        ready_ids.add(key)
+        if key not in open_rows:
+            session.add(_new_row(ctx, task))
+    for key, row in open_rows.items():
+        if key in ready_ids:
+            continue
+        state = _state_of(workflow, key)
+        if state == TaskState.ERROR:
+            continue  # failed in its post-script: stays open until the incident is retried
+        row.status = "completed" if state == TaskState.COMPLETED else "cancelled"
+        row.completed_at = ctx.now
+        if row.status == "cancelled":
+            row.completed_by_id = None
+    session.flush()
+
+
+def _state_of(workflow: BpmnWorkflow, task_id: str) -> int | None:
+    from uuid import UUID
+
+    try:
+        return workflow.get_task_from_id(UUID(task_id)).state
+    except TaskNotFoundException:
+        return None  # the library deleted it (e.g. a cancelled branch)
+
+
+def _new_row(ctx: ActionContext, task: Any) -> HumanTask:
+    spec = task.task_spec
+    assignment = assign(ctx.session, spec, ctx.instance.unit, dict(task.data), ctx.catalogue)
+    due_at, due_problem = _due_at(spec, task.data)
+    problems = [p for p in (assignment.problem, due_problem) if p]
+    return HumanTask(
+        instance_id=ctx.instance.id, spiff_task_id=str(task.id), name=spec.bpmn_id or spec.name,
+        title=(spec.bpmn_name or spec.bpmn_id or spec.name)[:500], role_code=assignment.role_code,
+        unit_id=assignment.unit_id, status="ready", is_orphan=assignment.problem is not None,
+        assignment_problem="; ".join(problems) or None, form_key=task_form_key(spec), due_at=due_at,
+        created_at=ctx.now,
+    )
+
+
+def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | None]:
+    expression = task_due_expression(spec)
+    if not expression:
+        return None, None
+    try:
+        value = evaluate_expression(expression, dict(data))
+        due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except (ScriptError, ValueError, TypeError) as exc:
+        return None, f"due date {expression!r} could not be computed: {getattr(exc, 'message', exc)}"
+    if due.tzinfo is None:
+        from engine.clock import VN_TZ
+
+        due = due.replace(tzinfo=VN_TZ)
+    return due.astimezone(UTC), None
+
+
+def timer_fire_times(workflow: BpmnWorkflow) -> list[tuple[str, str, datetime | None]]:
+    """(task id, element id, fire instant) of every waiting timer, subprocesses included."""
+    out = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task.internal_data.get("event_value")
+        at: datetime | None
+        if value is None:
+            at = None
+        elif isinstance(definition, CycleTimerEventDefinition):
+            at = datetime.fromisoformat(value["next"]) if value["cycles"] != 0 else None
+        else:
+            at = TimerEventDefinition.get_datetime(value)
+        out.append((str(task.id), task.task_spec.bpmn_id, at.astimezone(UTC) if at else None))
+    return out
+
+
+def next_fire_at(workflow: BpmnWorkflow) -> datetime | None:
+    times = timer_fire_times(workflow)
+    if any(at is None for _, _, at in times):
+        from engine import clock
+
+        return clock.now()  # a timer waiting for one more refresh (exhausted cycle): look again soon
+    return min((at for _, _, at in times if at is not None), default=None)

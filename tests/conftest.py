@@ -1,0 +1,82 @@
+"""Test databases: a fresh SQLite file per test (copied from a migrated template), or, when
+TDKT_DATABASE_URL points at PostgreSQL, that database migrated once and truncated per test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from engine import clock
+from engine.bootstrap import load_roles
+from engine.config import PROJECT_ROOT
+from engine.db import Database, forget_database
+from engine.migrate import upgrade
+from engine.models import Base
+from engine.serialization import SPEC_CACHE
+
+PG_URL = os.environ.get("TDKT_DATABASE_URL", "")
+USE_PG = PG_URL.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    if USE_PG:
+        db = Database(PG_URL)
+        upgrade(db)
+        db.dispose()
+        return None
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def db(_template: Path | None, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database of the kind under test."""
+    SPEC_CACHE.clear()
+    if USE_PG:
+        database = Database(PG_URL)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with database.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        assert _template is not None
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(_template, path)
+        database = Database(f"sqlite:///{path}")
+    try:
+        yield database
+    finally:
+        clock.configure("real")
+        SPEC_CACHE.clear()
+        database.dispose()
+        forget_database(database.url)
+
+
+@pytest.fixture
+def org(db: Database) -> Database:
+    """The demo role catalogue, units and people (no processes)."""
+    from engine.demo import seed_organisation
+
+    load_roles(db, PROJECT_ROOT / "processes" / "roles.yaml")
+    seed_organisation(db)
+    return db
+
+
+@pytest.fixture
+def product(org: Database) -> Database:
+    """`org` plus the forms and processes shipped in forms/ and processes/."""
+    from engine.bootstrap import init
+    from engine.config import load_settings
+
+    init(org, load_settings())
+    return org
