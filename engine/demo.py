@@ -7,7 +7,6 @@ from functools import cache
 from sqlalchemy import func, select
 
 from engine.accounts import hash_password
-
 from engine.db import Database
 from engine.models import Instance
 from engine.org import add_person, add_unit

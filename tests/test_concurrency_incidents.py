@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from engine import clock
 from engine.errors import Conflict, EngineError
@@ -64,8 +64,8 @@ def test_same_task_completed_twice_at_once_one_wins(org):
     for _ in range(3):
         ref = instances.start_instance(org, gv1, "song_song", "th_a")
         task = open_tasks(org, ref.id)[0]
-        outcomes = run_together(lambda: tasks.complete(org, gv1, task.id, {}),
-                                lambda: tasks.complete(org, gv2, task.id, {}))
+        outcomes = run_together(lambda t=task.id: tasks.complete(org, gv1, t, {}),
+                                lambda t=task.id: tasks.complete(org, gv2, t, {}))
         conflicts = [o for o in outcomes if isinstance(o, Conflict)]
         assert len(conflicts) == 1, outcomes
         assert len([o for o in outcomes if not isinstance(o, EngineError)]) == 1
@@ -162,6 +162,11 @@ def test_boundary_timer_fires_on_virtual_clock(org):
     [task] = open_tasks(org, ref.id)
     assert (task.name, task.role_code) == ("xu_ly_tre", "hieu_truong")
     assert instance_row(org, ref.id).next_fire_at is None
+    with org.transaction() as session:
+        from engine.models import HumanTask
+
+        interrupted = session.scalar(select(HumanTask).where(HumanTask.name == "nop"))
+        assert interrupted.status == "cancelled" and interrupted.completed_by_id is None
 
 
 def test_audit_trail_is_append_only(product):

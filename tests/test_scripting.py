@@ -164,6 +164,11 @@ def test_script_task_computes_with_ordinary_python() -> None:
             i += 1
         print('debug output goes nowhere')
         gen = (n for n in numbers)
+        keys = doc.keys()
+        try:
+            oops = 1 / 0
+        except ZeroDivisionError as err:
+            caught = err
     """
     data = {"numbers": [1, 2, 3, 4, 5], "doc": {"title": "Hồ sơ", "count": 1}, "tags": []}
     result = finished_data(run(linear(script_task("s", script)), data))
@@ -178,7 +183,7 @@ def test_script_task_computes_with_ordinary_python() -> None:
     assert result["doubled"] == [10, 8, 6, 4, 2]
     assert (result["biggest"], result["i"]) == (5, 3)
     # functions, generators, the print collector and our builtins are not left in task data
-    for name in ("double", "gen", "_print", "__builtins__", "len", "_getiter_"):
+    for name in ("double", "gen", "keys", "caught", "_print", "__builtins__", "len", "_getiter_"):
         assert name not in result
     json.dumps(result)
 
@@ -440,6 +445,8 @@ def test_deploy_time_lint_refuses_what_run_time_refuses() -> None:
     assert "import" in problems[0][1] and "__class__" in problems[1][1] and "class" in problems[2][1]
     assert script_problems("eval('1')")[0] == (1, "Eval calls are not allowed")
     assert script_problems("__import__('os')", "eval")[0][0] == 1
+    assert script_problems("return 1") == [(1, "syntax error: 'return' outside function")]
+    assert script_problems("x = " + "-" * 100_000 + "1")[0][1].startswith("syntax error")
 
 
 def test_error_in_pre_script_names_it() -> None:

@@ -101,8 +101,8 @@ def demo() -> None:
 @click.option("--no-scheduler", is_flag=True, help="do not fire timers in this process")
 def serve(host: str, port: int, no_scheduler: bool) -> None:
     """Serve the web app and API (with the in-process timer scheduler)."""
-    from webui import create_app
     from engine.scheduler import start_background
+    from webui import create_app
 
     app = create_app()
     if not no_scheduler:

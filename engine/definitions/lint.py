@@ -156,8 +156,9 @@ def _lint_human_task(task: Any, view: TaskView, out: _Collector,
     if role is None:
         out.add(task, task_id, NO_ROLE_MESSAGE)
     elif roles is not None and conv.role_lookup_key(role) not in roles:
-        where = _property_element(task, "candidateRole")
-        source = "candidateRole" if where is not task else "lane"
+        from_property = (conv.task_properties(view).get("candidateRole") or "").strip() == role
+        where = _property_element(task, "candidateRole") if from_property else task
+        source = "candidateRole" if from_property else "lane"
         out.add(where, task_id, f"unknown role '{role}' ({source}); known roles: {_known(roles.values())}")
 
     scope = conv.task_unit_scope(view)
@@ -165,8 +166,7 @@ def _lint_human_task(task: Any, view: TaskView, out: _Collector,
         out.add(_property_element(task, "unitScope"), task_id,
                 "unitScope 'kind:' needs a unit kind, e.g. 'kind:truong'")
     elif conv.is_unit_scope_expression(scope):
-        out.findings(_property_element(task, "unitScope"), task_id,
-                     "unitScope expression",
+        out.findings(_property_element(task, "unitScope"), task_id, "unitScope expression",
                      ex.check_script(scope, "eval"), text_lines=False)
 
     form_key = conv.task_form_key(view)

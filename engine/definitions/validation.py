@@ -65,6 +65,8 @@ class _Doc:
         return self.source.name
 
 
+# SpiffWorkflow messages that repeat what lint says more precisely about the same element.
+_REPEATS_LINT = ("Malformed Output Expression",)
 _FRIENDLIER = {
     "No start event found": "process has no start event",
     "Multiple outgoing flows are not supported for tasks of type":
@@ -82,7 +84,7 @@ def parse_sources(files: list[SourceFile], catalogues: Catalogues | None = None,
     """
     catalogues = catalogues or Catalogues()
     problems: list[Problem] = []
-    library: list[Problem] = []  # from SpiffWorkflow's own parse: dropped where we said it better
+    library: list[Problem] = []  # from SpiffWorkflow's own parse
     docs = _load([(f, True) for f in files] + [(f, False) for f in extra], problems)
     parser = SpiffBpmnParser(validator=VALIDATOR)
     for doc in docs:
@@ -118,7 +120,8 @@ def parse_sources(files: list[SourceFile], catalogues: Catalogues | None = None,
         problems += lint.lint_bpmn(doc.root, doc.name, forms=catalogues.forms, roles=catalogues.roles)
 
     ours = {(p.file, p.element_id) for p in problems if p.element_id}
-    problems += [p for p in library if (p.file, p.element_id) not in ours]
+    problems += [p for p in library
+                 if not (p.message.startswith(_REPEATS_LINT) and (p.file, p.element_id) in ours)]
     if problems:
         raise DefinitionError(sort_and_dedupe(problems, [f.name for f in [*files, *extra]]))
     return bundle

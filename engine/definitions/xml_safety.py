@@ -20,6 +20,7 @@ MAX_DEFINITION_BYTES = 5 * 1024 * 1024
 
 DOCTYPE_MESSAGE = "DOCTYPE and entity declarations are not allowed in BPMN/DMN files"
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)\b")
+_FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
 
 
 def _hardened_parser() -> etree.XMLParser:
@@ -44,9 +45,12 @@ def size_problem(filename: str, size: int) -> Problem:
 
 
 def _doctype_line(data: bytes) -> int | None:
-    """Line of the first `<!DOCTYPE`/`<!ENTITY` in an ASCII-compatible encoding, if any."""
+    """Line of a `<!DOCTYPE`/`<!ENTITY` before the root element (ASCII-compatible encodings), if any."""
     match = _DOCTYPE.search(data)
-    return data.count(b"\n", 0, match.start()) + 1 if match else None
+    root = _FIRST_ELEMENT.search(data)
+    if match is None or (root is not None and root.start() < match.start()):
+        return None  # e.g. the text "<!DOCTYPE" inside a script
+    return data.count(b"\n", 0, match.start()) + 1
 
 
 def parse_xml(data: bytes, filename: str) -> Any:

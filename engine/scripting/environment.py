@@ -3,12 +3,12 @@
 Same data semantics as SpiffWorkflow's TaskDataEnvironment: an expression sees
 external context overlaid with task data; a script runs with task data as its globals and writes
 into it, and afterwards callables, external-context names and values that cannot be serialized
-(iterators, ranges, modules) are removed from the data.
+(iterators, generators, ranges, dict views, exceptions, modules) are removed from the data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, MappingView
 from types import ModuleType
 from typing import Any
 
@@ -20,12 +20,13 @@ from engine.scripting.namespace import run_builtins
 from engine.scripting.policy import compile_script
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dict, list, tuple, set})
+_NOT_DATA = (ModuleType, Iterator, range, slice, MappingView, BaseException)
 
 
 def _not_data(value: Any) -> bool:
     """Whether a value a script left in task data must be removed (callables, as the default engine does,
     and objects no serializer can store)."""
-    return callable(value) or isinstance(value, (ModuleType, range, Iterator))
+    return callable(value) or isinstance(value, _NOT_DATA)
 
 
 class RestrictedScriptEnvironment(BasePythonScriptEngineEnvironment):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from functools import lru_cache
 from types import CodeType
 from typing import Literal
@@ -66,12 +67,12 @@ class ScriptPolicy(RestrictingNodeTransformer):
 
     def visit_While(self, node: ast.While) -> ast.AST:
         node = self.node_contents_visit(node)
-        node.body.insert(0, _budget_check(node.body[0]))
+        node.body.insert(0, _budget_check(node.body[0] if node.body else node))
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
         node = super().visit_FunctionDef(node)
-        node.body.insert(0, _budget_check(node.body[0]))
+        node.body.insert(0, _budget_check(node.body[0] if node.body else node))
         return node
 
     def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
@@ -118,6 +119,9 @@ Problems = tuple[tuple[int | None, str], ...]
 
 @lru_cache(maxsize=2048)
 def _compile(source: str, mode: Mode) -> tuple[CodeType | None, type[ScriptError], Problems]:
+    # BPMN editors indent text inside XML elements: an expression is read without surrounding
+    # white space, a script with its common indentation removed (line numbers are kept).
+    source = source.strip() if mode == "eval" else textwrap.dedent(source)
     try:
         tree = ast.parse(source, SCRIPT_FILENAME, mode)
         compile_fn = compile_restricted_exec if mode == "exec" else compile_restricted_eval

@@ -9,7 +9,7 @@ errors (notes list containing None for unusual NameErrors). This engine builds t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -38,13 +38,19 @@ class RestrictedPythonScriptEngine(PythonScriptEngine):
         try:
             return self.environment.execute(script, task.data, external_context or {})
         except Exception as err:
-            raise self.create_task_exec_exception(task, script, err) from err
+            self._reraise(task, script, err)
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         try:
             return self.environment.call_service(task.data, **kwargs)
         except Exception as err:
-            raise self.create_task_exec_exception(task, "", err) from err
+            self._reraise(task, "", err)
+
+    def _reraise(self, task: Any, script: str, err: Exception) -> NoReturn:
+        wte = self.create_task_exec_exception(task, script, err)
+        if wte is err:  # already a SpiffWorkflowException, now with the line
+            raise err
+        raise wte from err
 
     def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Any:
         line_number, error_line = self.get_error_line_number_and_content(script, err)
@@ -73,6 +79,8 @@ def evaluate_expression(expression: str, data: Mapping[str, Any],
     """Evaluate an expression outside any task (unit scope, due date); every failure is a ScriptError."""
     try:
         return RestrictedScriptEnvironment(budget_seconds).evaluate(expression, data)
+    except ScriptError:
+        raise
     except Exception as err:
         raise as_script_error(err) from err
 

@@ -31,7 +31,7 @@ def _json(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any
     return {"application/json": {"schema": {"type": "object", "properties": properties, "required": list(required)}}}
 
 
-S, I, O = {"type": "string"}, {"type": "integer"}, {"type": "object"}
+S, INT, OBJ = {"type": "string"}, {"type": "integer"}, {"type": "object"}
 USER = _json({"username": S}, ["username"])
 REASON = _json({"reason": S})
 
@@ -43,7 +43,7 @@ SPEC: dict[str, Any] = {
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-            "code": S, "message": S, "field": S, "line": I, "file": S}, "required": ["code", "message"]}}}},
+            "code": S, "message": S, "field": S, "line": INT, "file": S}, "required": ["code", "message"]}}}},
     },
     "security": [{"bearer": []}],
     "paths": {
@@ -63,7 +63,7 @@ SPEC: dict[str, Any] = {
         "/instances": {
             "get": _op("List cases visible to me", query=["status", "unit", "definition", "plan", "limit", "offset"]),
             "post": _op("Start a case", ok="201", errors=(400, 401, 403, 404, 409, 422), body=_json(
-                {"definition": S, "unit": S, "business_key": S, "title": S, "plan": I, "version": I, "data": O},
+                {"definition": S, "unit": S, "business_key": S, "title": S, "plan": INT, "version": INT, "data": OBJ},
                 ["definition", "unit"])),
         },
         "/instances/{id}": {"get": _op("A case with current tasks and history", params=["id"])},
@@ -73,7 +73,7 @@ SPEC: dict[str, Any] = {
            for verb in ("suspend", "resume", "terminate")},
         "/instances/{id}/retry": {"post": _op("Retry the failed step of a case in incident (managers)",
                                               params=["id"], errors=(400, 401, 403, 404, 409, 422),
-                                              body=_json({"data": O}))},
+                                              body=_json({"data": OBJ}))},
         "/tasks": {"get": _op("List tasks", query=["scope", "status", "limit", "offset"])},
         "/tasks/{id}": {"get": _op("A task with its form schema and instructions", params=["id"])},
         "/tasks/{id}/claim": {"post": _op("Claim a task of my role", params=["id"], errors=(401, 403, 404, 409))},
@@ -84,7 +84,7 @@ SPEC: dict[str, Any] = {
         "/tasks/{id}/reassign": {"post": _op("Reassign a task (managers)", params=["id"], body=USER,
                                              errors=(400, 401, 403, 404, 409, 422))},
         "/tasks/{id}/complete": {"post": _op("Complete a task with form data", params=["id"],
-                                             errors=(400, 401, 403, 404, 409, 422), body=_json({"data": O}))},
+                                             errors=(400, 401, 403, 404, 409, 422), body=_json({"data": OBJ}))},
         "/openapi.json": {"get": _op("This document", public=True, errors=())},
     },
 }

@@ -4,11 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-22 06:48:15.572440
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import engine.models.base
-
 
 revision = '0001'
 down_revision = None
