@@ -12,7 +12,26 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+## Browser assets from npm (package-lock.json), copied into the git-ignored webui/static/vendor/.
+NODE_STAMP := node_modules/.installed-stamp
+VENDOR_STAMP := webui/static/vendor/.stamp
+## Message catalogues: only the .po files are in git.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard webui/translations/*/LC_MESSAGES/*.po))
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(VENDOR_STAMP): $(NODE_STAMP)
+	npm run --silent vendor
+	touch $(VENDOR_STAMP)
+
+webui/translations/%.mo: webui/translations/%.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+## The browser tests drive Debian's chromium (Playwright's own browser download is not used).
+install: $(STAMP) $(VENDOR_STAMP) $(MO_FILES)
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-liberation)
 
 ## Set up, migrate the SQLite database under instance/, load processes/ and forms/, seed demo data, serve.
 run: install

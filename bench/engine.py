@@ -36,7 +36,7 @@ from engine.definitions.repository import deploy  # noqa: E402
 from engine.definitions.validation import SourceFile  # noqa: E402
 from engine.forms import deploy_form  # noqa: E402
 from engine.migrate import upgrade  # noqa: E402
-from engine.models import Base, HumanTask  # noqa: E402
+from engine.models import Base  # noqa: E402
 from engine.org import add_person, add_role, add_unit  # noqa: E402
 from engine.runtime.instances import start_instance  # noqa: E402
 from engine.runtime.tasks import complete  # noqa: E402
@@ -89,12 +89,14 @@ def prepare(db: Database) -> int:
 
 
 def persisted_once(db: Database, person_id: int) -> None:
-    ref = start_instance(db, person_id, "four_step", "bench_school")
-    for _ in range(3):
-        with db.transaction() as session:
-            task = session.query(HumanTask).filter_by(instance_id=ref.id, status="ready").one()
-            task_id, name = task.id, task.name
-        complete(db, person_id, task_id, ANSWERS[name])
+    """Start a case and complete its tasks as they open (each call reports what it opened)."""
+    opened = start_instance(db, person_id, "four_step", "bench_school").opened
+    steps = 0
+    while opened:
+        [task] = opened
+        opened = complete(db, person_id, task.id, ANSWERS[task.name]).opened
+        steps += 1
+    assert steps == 3, steps
 
 
 def measure(url: str, label: str, seconds: float, memory_rate: float) -> None:

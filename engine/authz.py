@@ -10,6 +10,7 @@ Things outside a person's view are reported as not found, so ids cannot be probe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -53,13 +54,24 @@ def is_candidate(viewer: Viewer, task: HumanTask) -> bool:
         (task.role_code, task.unit_id) in viewer.memberships
 
 
+def candidate_clause(person_id: Any) -> ColumnElement[bool]:
+    """SQL, correlated to `human_task`: the person (an id or a bound parameter) is a candidate.
+    (Plain table columns, so Core statements can use it as well as ORM queries.)"""
+    membership, task = RoleMembership.__table__.c, HumanTask.__table__.c
+    return exists().where(membership.person_id == person_id, membership.role_code == task.role_code,
+                          membership.unit_id == task.unit_id)
+
+
+def may_act_on_task(person_id: int | None, assignee_id: int | None, person_is_candidate: bool) -> bool:
+    """The rule of `require_task_actor` from two facts about the task row, without a Viewer:
+    its assignee, or one of its candidates while nobody holds it."""
+    return (person_id is not None and assignee_id == person_id) or (assignee_id is None and person_is_candidate)
+
+
 def _involved_in_instance(viewer: Viewer) -> ColumnElement[bool]:
     """SQL: the instance has a task the viewer is assigned to, completed, or is a candidate for."""
-    candidate = exists().where(RoleMembership.person_id == viewer.id,
-                               RoleMembership.role_code == HumanTask.role_code,
-                               RoleMembership.unit_id == HumanTask.unit_id)
     return exists().where(HumanTask.instance_id == Instance.id, or_(
-        HumanTask.assignee_id == viewer.id, HumanTask.completed_by_id == viewer.id, candidate))
+        HumanTask.assignee_id == viewer.id, HumanTask.completed_by_id == viewer.id, candidate_clause(viewer.id)))
 
 
 def visible_instances_clause(viewer: Viewer) -> ColumnElement[bool]:
@@ -99,9 +111,7 @@ def require_design(viewer: Viewer) -> None:
 
 def require_task_actor(viewer: Viewer, task: HumanTask) -> None:
     """The viewer may work on the task: its assignee, or a candidate while nobody holds it."""
-    if task.assignee_id == viewer.id:
-        return
-    if task.assignee_id is None and is_candidate(viewer, task):
+    if may_act_on_task(viewer.id, task.assignee_id, is_candidate(viewer, task)):
         return
     if task.assignee_id is not None and is_candidate(viewer, task):
         raise Forbidden("this task is held by someone else")

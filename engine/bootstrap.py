@@ -16,6 +16,7 @@ from engine.errors import InvalidInput
 from engine.forms import deploy_form_file
 from engine.migrate import upgrade
 from engine.org import add_role
+from engine.plans.repository import PlanLoad, load_plans
 
 
 @dataclass
@@ -23,6 +24,7 @@ class InitReport:
     roles: int = 0
     forms_created: list[str] = field(default_factory=list)
     definitions: list[DeployedDefinition] = field(default_factory=list)
+    plans: list[PlanLoad] = field(default_factory=list)
 
 
 def load_roles(db: Database, path: Path) -> int:
@@ -57,4 +59,5 @@ def init(db: Database, settings: Settings) -> InitReport:
     if paths:
         with db.transaction() as session:
             report.definitions = deploy(session, read_definition_files(paths))
+    report.plans = load_plans(db, settings.processes_dir / "plans")
     return report

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from engine.errors import InvalidInput
 from engine.models import FormDefinition
 
 MAX_FORM_BYTES = 512 * 1024
+MAX_COMPILED_FORMS = 1024
 
 
 def parse_form_text(key: str, text: str, file_name: str | None = None) -> dict[str, Any]:
@@ -78,10 +81,44 @@ def form_count(session: Session) -> int:
     return session.scalar(select(func.count(FormDefinition.id))) or 0
 
 
-def validate_form_data(schema: dict[str, Any] | None, data: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CompiledForm:
+    """A deployed form version with its validator built once (building one costs more than using it)."""
+
+    key: str
+    version: int
+    schema: dict[str, Any]
+    validator: Draft202012Validator
+
+
+_compiled: dict[tuple[str, str], CompiledForm] = {}  # by (key, content hash): content-addressed, never stale
+_compiled_lock = threading.Lock()
+
+
+def compiled_form(session: Session, key: str, content_hash: str) -> CompiledForm | None:
+    """The form version of `key` with this content hash (as named by the caller's query), cached."""
+    form = _compiled.get((key, content_hash))
+    if form is not None:
+        return form
+    row = session.execute(select(FormDefinition.version, FormDefinition.schema).where(
+        FormDefinition.key == key, FormDefinition.content_hash == content_hash)
+        .order_by(FormDefinition.version.desc()).limit(1)).first()
+    if row is None:
+        return None
+    form = CompiledForm(key, row.version, row.schema, Draft202012Validator(row.schema, format_checker=FormatChecker()))
+    with _compiled_lock:
+        if len(_compiled) >= MAX_COMPILED_FORMS:
+            _compiled.clear()
+        _compiled[key, content_hash] = form
+    return form
+
+
+def validate_form_data(schema: dict[str, Any] | None, data: Any,
+                       validator: Draft202012Validator | None = None) -> dict[str, Any]:
     """Return `data` if it satisfies the form; raise InvalidInput naming each offending field.
 
-    A task without a form takes no data: its completion is an acknowledgement only."""
+    A task without a form takes no data: its completion is an acknowledgement only. `validator`,
+    when given, must have been built from `schema` (see `compiled_form`)."""
     if not isinstance(data, dict):
         raise InvalidInput("form data must be a JSON object", field="data")
     bad_keys = [k for k in data if not isinstance(k, str) or not k.isidentifier() or k.startswith("_")]
@@ -91,7 +128,8 @@ def validate_form_data(schema: dict[str, Any] | None, data: Any) -> dict[str, An
         if data:
             raise InvalidInput("this task has no form, so it takes no data", field=next(iter(data)))
         return data
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    if validator is None:
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         details = [{"field": _field_of(e), "message": e.message} for e in errors]

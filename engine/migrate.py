@@ -19,8 +19,8 @@ def alembic_config(db: Database) -> Config:
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (idempotent)."""
+def upgrade(db: Database, revision: str = "heads") -> None:
+    """Bring the database schema to `revision` (idempotent; every branch head by default)."""
     config = alembic_config(db)
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection

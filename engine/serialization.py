@@ -9,6 +9,7 @@ the state: `load_workflow` attaches the restricted one every time.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -27,6 +28,11 @@ class SpecCache:
         self._specs: dict[str, BpmnProcessSpec] = {}
         self._bundles: dict[int, tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]] = {}
         self._lock = threading.Lock()
+        self._clear_listeners: list[Callable[[], None]] = []
+
+    def on_clear(self, listener: Callable[[], None]) -> None:
+        """Call `listener` whenever the specs are dropped (caches holding objects built on them)."""
+        self._clear_listeners.append(listener)
 
     def bundle(self, definition_id: int) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]] | None:
         return self._bundles.get(definition_id)
@@ -53,6 +59,8 @@ class SpecCache:
         with self._lock:
             self._specs.clear()
             self._bundles.clear()
+        for listener in self._clear_listeners:
+            listener()
 
 
 SPEC_CACHE = SpecCache()

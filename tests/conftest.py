@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from engine import clock
+from engine import calendar, clock
 from engine.bootstrap import load_roles
 from engine.config import PROJECT_ROOT
 from engine.db import Database, forget_database
@@ -57,6 +57,7 @@ def db(_template: Path | None, tmp_path: Path) -> Iterator[Database]:
         yield database
     finally:
         clock.configure("real")
+        calendar.use_database(None)
         SPEC_CACHE.clear()
         database.dispose()
         forget_database(database.url)

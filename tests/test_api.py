@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from engine.accounts import issue_token
@@ -203,9 +205,7 @@ def test_openapi_lists_every_api_route(client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
-        path = rule.rule.removeprefix("/api/v1")
-        for name in ("instance_id", "task_id"):
-            path = path.replace(f"<int:{name}>", "{id}")
-        path = path.replace("<key>", "{key}").replace("<int:version>", "{version}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: "{id}" if m[1].endswith("_id") else f"{{{m[1]}}}",
+                      rule.rule.removeprefix("/api/v1"))
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)

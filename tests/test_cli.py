@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -36,7 +37,7 @@ def test_organisation_people_and_token(tdkt):
 
 def test_validate_reports_file_line_element(tdkt, tmp_path):
     good = tmp_path / "tot.bpmn"
-    good.write_bytes(open("processes/dang_ky_thi_dua.bpmn", "rb").read())
+    good.write_bytes(Path("processes/dang_ky_thi_dua.bpmn").read_bytes())
     assert "1 file(s) valid" in tdkt("validate", str(good)).output
     bad = tmp_path / "sai.bpmn"
     bad.write_text(good.read_text(encoding="utf-8").replace("ket_qua == 'dong_y'", "ket_qua = = 'dong_y'"),

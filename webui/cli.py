@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from engine import clock
+from engine import calendar, clock
 from engine.config import load_settings
 from engine.db import Database, get_database
 from engine.definitions.problems import DefinitionError
@@ -23,6 +23,7 @@ def _db() -> Database:
     settings = load_settings()
     db = get_database(settings.database_url)
     clock.configure(settings.clock_mode, db)
+    calendar.use_database(db)
     return db
 
 
@@ -78,6 +79,8 @@ def init() -> None:
     click.echo(f"roles: {report.roles}; new forms: {', '.join(report.forms_created) or 'none'}")
     for d in report.definitions:
         click.echo(f"{d.kind} {d.key} v{d.version}{' (new)' if d.created else ''}")
+    for load in report.plans:
+        click.echo(str(load))
 
 
 @main.command()
@@ -362,3 +365,17 @@ def task_complete(task_id: int, username: str, data: str) -> None:
     db = _db()
     complete(db, _person_id(db, username), task_id, _json_option(data))  # type: ignore[arg-type]
     click.echo(f"task {task_id} completed")
+
+
+def _register_command_modules() -> None:
+    """Each module of webui.commands adds its commands to `main`."""
+    import importlib
+    import pkgutil
+
+    import webui.commands as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}").register(main)
+
+
+_register_command_modules()

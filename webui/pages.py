@@ -1,4 +1,4 @@
-"""Web pages. The officer and manager UI grows here; for now a Vietnamese landing page."""
+"""Plain pages outside the officer's work: the health check and an overview of the deployment."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from engine.models import HumanTask, Instance, ProcessDefinition
 pages = Blueprint("pages", __name__)
 
 
-@pages.get("/")
-def home() -> Any:
+@pages.get("/about")
+def about() -> Any:
     db = current_app.extensions["tdkt_db"]
     with db.transaction() as session:
         counts = {

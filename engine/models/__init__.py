@@ -1,8 +1,11 @@
 """SQLAlchemy 2.0 typed models. Import from here."""
 
 from engine.models.base import Base
+from engine.models.calendar import CalendarOverride, CalendarState
 from engine.models.definitions import FormDefinition, ProcessDefinition
+from engine.models.notifications import Notification
 from engine.models.org import ApiToken, Person, Role, RoleMembership, Unit
+from engine.models.plans import Milestone, Plan
 from engine.models.runtime import (
     INSTANCE_STATUSES,
     LIVE_STATUSES,
@@ -13,7 +16,9 @@ from engine.models.runtime import (
 )
 
 __all__ = [
-    "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "AuditEvent", "Base", "FormDefinition",
-    "HumanTask", "Instance", "Person", "ProcessDefinition", "Role", "RoleMembership", "Unit",
+    "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "AuditEvent", "Base", "CalendarOverride", "CalendarState",
+    "FormDefinition",
+    "HumanTask", "Instance", "Notification", "Person", "ProcessDefinition", "Role", "RoleMembership", "Unit",
     "VirtualClock",
+    "Milestone", "Plan",
 ]

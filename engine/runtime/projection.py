@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.assignment import assign
+from engine.assignment import assign, no_candidates_problem_parts
 from engine.definitions.conventions import task_due_expression, task_form_key
-from engine.models import HumanTask
+from engine.runtime import writes
 from engine.scripting import ScriptError, evaluate_expression
+from engine.serialization import SPEC_CACHE
 
 if TYPE_CHECKING:
     from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -38,50 +39,54 @@ def sync(ctx: ActionContext) -> None:
 
 
 def _sync_tasks(ctx: ActionContext) -> None:
-    session, instance, workflow = ctx.session, ctx.instance, ctx.workflow
-    open_rows = {row.spiff_task_id: row for row in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "ready"))}
+    instance, workflow = ctx.instance, ctx.workflow
+    open_rows = {row.spiff_task_id: row for row in ctx.task_rows() if row.status == "ready"}
     ready = workflow.get_tasks(state=TaskState.READY, manual=True) if instance.status != "terminated" else []
     ready_ids = set()
     for task in ready:
         key = str(task.id)
         ready_ids.add(key)
         if key not in open_rows:
-            session.add(_new_row(ctx, task))
+            ctx.new_tasks.append(_new_row(ctx, task))
     for key, row in open_rows.items():
         if key in ready_ids:
             continue
         state = _state_of(workflow, key)
         if state == TaskState.ERROR:
             continue  # failed in its post-script: stays open until the incident is retried
-        row.status = "completed" if state == TaskState.COMPLETED else "cancelled"
-        row.completed_at = ctx.now
-        if row.status == "cancelled":
-            row.completed_by_id = None
-    session.flush()
+        status = "completed" if state == TaskState.COMPLETED else "cancelled"
+        row.change(status=status, completed_at=ctx.now)
+        if status == "cancelled":
+            row.change(completed_by_id=None)
 
 
 def _state_of(workflow: BpmnWorkflow, task_id: str) -> int | None:
-    from uuid import UUID
-
     try:
         return workflow.get_task_from_id(UUID(task_id)).state
     except TaskNotFoundException:
         return None  # the library deleted it (e.g. a cancelled branch)
 
 
-def _new_row(ctx: ActionContext, task: Any) -> HumanTask:
+def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
+    """Insert values of the task row for a newly ready user task (the instance id is added on save)."""
     spec = task.task_spec
-    assignment = assign(ctx.session, spec, ctx.instance.unit, dict(task.data), ctx.catalogue)
+    assignment = assign(ctx.connection, lambda: ctx.session, spec, ctx.instance.unit_id, task.data,
+                        check_candidates=False)
     due_at, due_problem = _due_at(spec, task.data)
     problems = [p for p in (assignment.problem, due_problem) if p]
-    return HumanTask(
-        instance_id=ctx.instance.id, spiff_task_id=str(task.id), name=spec.bpmn_id or spec.name,
-        title=(spec.bpmn_name or spec.bpmn_id or spec.name)[:500], role_code=assignment.role_code,
-        unit_id=assignment.unit_id, status="ready", is_orphan=assignment.problem is not None,
-        assignment_problem="; ".join(problems) or None, form_key=task_form_key(spec), due_at=due_at,
-        created_at=ctx.now,
-    )
+    row = {
+        "spiff_task_id": str(task.id), "name": spec.bpmn_id or spec.name,
+        "title": (spec.bpmn_name or spec.bpmn_id or spec.name)[:500], "role_code": assignment.role_code,
+        "unit_id": assignment.unit_id, "assignee_id": None, "status": "ready",
+        "is_orphan": assignment.problem is not None, "assignment_problem": "; ".join(problems) or None,
+        "form_key": task_form_key(spec), "due_at": due_at, "created_at": ctx.now, "completed_at": None,
+        "completed_by_id": None,
+    }
+    if assignment.candidates_unchecked and assignment.role_code is not None:
+        # the INSERT checks whether anyone holds the role there (one statement instead of two)
+        prefix, suffix = no_candidates_problem_parts(assignment.role_code)
+        row[writes.NO_CANDIDATES_PROBLEM] = (prefix, suffix + "".join(f"; {p}" for p in problems))
+    return row
 
 
 def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | None]:
@@ -100,9 +105,28 @@ def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | Non
     return due.astimezone(UTC), None
 
 
+# Whether a process (with its subprocess specs) has any timer at all, per parsed spec object: most
+# have none, and then no action needs to walk the task tree for waiting timers.
+_has_timers: dict[int, tuple[Any, bool]] = {}
+SPEC_CACHE.on_clear(_has_timers.clear)
+
+
+def _may_have_timers(workflow: BpmnWorkflow) -> bool:
+    cached = _has_timers.get(id(workflow.spec))
+    if cached is not None and cached[0] is workflow.spec:
+        return cached[1]
+    found = any(isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+                for spec in (workflow.spec, *workflow.subprocess_specs.values())
+                for task_spec in spec.task_specs.values())
+    _has_timers[id(workflow.spec)] = (workflow.spec, found)
+    return found
+
+
 def timer_fire_times(workflow: BpmnWorkflow) -> list[tuple[str, str, datetime | None]]:
     """(task id, element id, fire instant) of every waiting timer, subprocesses included."""
-    out = []
+    out: list[tuple[str, str, datetime | None]] = []
+    if not _may_have_timers(workflow):
+        return out
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.authz import Viewer, is_candidate, load_viewer, require_manage, require_task_actor, visible_task
+from engine.authz import (
+    Viewer,
+    is_candidate,
+    load_viewer,
+    may_act_on_task,
+    require_manage,
+    require_task_actor,
+    visible_task,
+)
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.forms import latest_form, validate_form_data
+from engine.forms import CompiledForm, compiled_form, latest_form, validate_form_data
 from engine.models import HumanTask, Person, RoleMembership
 from engine.org import person_by_username
-from engine.runtime.context import ActionContext, audit, instance_action
+from engine.runtime.context import ActionContext, OpenedTask, audit, instance_action
+from engine.runtime.records import TaskRow
 
 
 def _open_task(session: Session, viewer: Viewer, task_id: int) -> HumanTask:
@@ -105,31 +116,65 @@ def task_form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None
     return form.schema
 
 
-def complete(db: Database, actor_id: int, task_id: int, data: Any) -> HumanTask:
+@dataclass(frozen=True)
+class Completion:
+    """The outcome of completing a task: the case's status and the task rows that opened next."""
+
+    task_id: int
+    instance_id: int
+    instance_status: str
+    opened: tuple[OpenedTask, ...]
+
+
+def _authorize_completion(ctx: ActionContext, row: TaskRow) -> None:
+    """Raise what a refused completion gets; the common case (assignee or candidate) needs no query.
+
+    Only a refusal loads the person's whole view, so an outsider still gets NotFound (ids cannot
+    be probed) and a candidate of a task held by someone else gets Forbidden."""
+    if may_act_on_task(ctx.actor_id, row.assignee_id, row.actor_is_candidate):
+        return
+    task = _open_task(ctx.session, ctx.viewer, row.id)
+    if ctx.instance.status != "running":
+        raise Conflict(f"the case is {ctx.instance.status}; its tasks cannot be completed now")
+    require_task_actor(ctx.viewer, task)
+
+
+def _form_of(ctx: ActionContext, row: TaskRow) -> CompiledForm | None:
+    if row.form_key is None:
+        return None
+    form = compiled_form(ctx.session, row.form_key, row.form_hash) if row.form_hash else None
+    if form is None:
+        raise Conflict(f"form {row.form_key!r} of this task is not deployed")
+    return form
+
+
+def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion:
     """Complete a task with form data validated against its schema; the engine then moves on."""
-    with db.transaction() as session:
-        row = session.get(HumanTask, task_id)
+
+    def act(ctx: ActionContext) -> ActionContext:
+        row = next((r for r in ctx.task_rows() if r.id == task_id), None)
         if row is None:
             raise NotFound(f"no task {task_id}")
-        instance_id = row.instance_id
-
-    def act(ctx: ActionContext) -> HumanTask:
-        task = _open_task(ctx.session, ctx.viewer, task_id)
+        _authorize_completion(ctx, row)
+        if row.status != "ready":
+            raise Conflict(f"task {task_id} is already {row.status}")
         if ctx.instance.status != "running":
             raise Conflict(f"the case is {ctx.instance.status}; its tasks cannot be completed now")
-        require_task_actor(ctx.viewer, task)
-        values = validate_form_data(task_form_schema(ctx.session, task), data)
-        spiff_task = ctx.spiff_task(task)
+        form = _form_of(ctx, row)
+        values = validate_form_data(form.schema if form else None, data, form.validator if form else None)
+        spiff_task = ctx.spiff_task(row)
+        if spiff_task.state != TaskState.READY:  # the row and the workflow disagree: never run it twice
+            raise Conflict(f"task {task_id} is no longer open")
         spiff_task.data.update(values)
-        task.assignee_id = actor_id
-        task.completed_by_id = actor_id
+        row.change(assignee_id=actor_id, completed_by_id=actor_id)
 
         def step() -> None:
             spiff_task.run()
             ctx.workflow.do_engine_steps()
 
         ctx.advance(step)
-        ctx.audit("task.completed", task_id=task.id, task=task.name, fields=sorted(values))
-        return task
+        ctx.audit("task.completed", task_id=row.id, task=row.name, fields=sorted(values))
+        return ctx
 
-    return instance_action(db, instance_id, actor_id, act)
+    done = instance_action(db, None, actor_id, act, task_id=task_id)
+    return Completion(task_id, done.instance.id, done.instance.status, tuple(done.opened))

@@ -106,4 +106,13 @@ def viewer_in(session: Any) -> Viewer:
     return load_viewer(session, session.get(Person, g.person_id))
 
 
-from webui.api import auth, definitions, instances, openapi, tasks  # noqa: E402,F401
+def _load_route_modules() -> None:
+    """Import every module of this package: each registers its routes (and OpenAPI paths) on import."""
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_load_route_modules()

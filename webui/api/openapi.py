@@ -11,7 +11,7 @@ from webui.api import api
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", params: list[str] = (),
+def op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", params: list[str] = (),
         query: list[str] = (), public: bool = False, errors: tuple[int, ...] = (400, 401, 403, 404)) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {ok: {"description": "OK"}}}
     for code in errors:
@@ -27,13 +27,13 @@ def _op(summary: str, *, body: dict[str, Any] | None = None, ok: str = "200", pa
     return op
 
 
-def _json(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]:
+def json_body_schema(properties: dict[str, Any], required: list[str] = ()) -> dict[str, Any]:
     return {"application/json": {"schema": {"type": "object", "properties": properties, "required": list(required)}}}
 
 
 S, INT, OBJ = {"type": "string"}, {"type": "integer"}, {"type": "object"}
-USER = _json({"username": S}, ["username"])
-REASON = _json({"reason": S})
+USER = json_body_schema({"username": S}, ["username"])
+REASON = json_body_schema({"reason": S})
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
@@ -47,47 +47,54 @@ SPEC: dict[str, Any] = {
     },
     "security": [{"bearer": []}],
     "paths": {
-        "/auth/token": {"post": _op("Exchange username and password for a bearer token", ok="201", public=True,
-                                    body=_json({"username": S, "password": S}, ["username", "password"]))},
+        "/auth/token": {"post": op("Exchange username and password for a bearer token", ok="201", public=True,
+                                    body=json_body_schema({"username": S, "password": S}, ["username", "password"]))},
         "/definitions": {
-            "get": _op("List deployed definitions (latest version of each key)"),
-            "post": _op("Deploy BPMN/DMN (application/xml body, or multipart field 'file')", ok="201",
+            "get": op("List deployed definitions (latest version of each key)"),
+            "post": op("Deploy BPMN/DMN (application/xml body, or multipart field 'file')", ok="201",
                         query=["filename"], errors=(400, 401, 403, 413, 422),
                         body={"application/xml": {"schema": S},
                               "multipart/form-data": {"schema": {"type": "object", "properties": {
                                   "file": {"type": "string", "format": "binary"}}}}}),
         },
-        "/definitions/{key}": {"get": _op("A definition with its versions", params=["key"])},
+        "/definitions/{key}": {"get": op("A definition with its versions", params=["key"])},
         "/definitions/{key}/versions/{version}/source": {
-            "get": _op("Download the source file of one version", params=["key", "version"])},
+            "get": op("Download the source file of one version", params=["key", "version"])},
         "/instances": {
-            "get": _op("List cases visible to me", query=["status", "unit", "definition", "plan", "limit", "offset"]),
-            "post": _op("Start a case", ok="201", errors=(400, 401, 403, 404, 409, 422), body=_json(
+            "get": op("List cases visible to me", query=["status", "unit", "definition", "plan", "limit", "offset"]),
+            "post": op("Start a case", ok="201", errors=(400, 401, 403, 404, 409, 422), body=json_body_schema(
                 {"definition": S, "unit": S, "business_key": S, "title": S, "plan": INT, "version": INT, "data": OBJ},
                 ["definition", "unit"])),
         },
-        "/instances/{id}": {"get": _op("A case with current tasks and history", params=["id"])},
-        **{f"/instances/{{id}}/{verb}": {"post": _op(f"{verb.capitalize()} a case (managers)", params=["id"],
+        "/instances/{id}": {"get": op("A case with current tasks and history", params=["id"])},
+        **{f"/instances/{{id}}/{verb}": {"post": op(f"{verb.capitalize()} a case (managers)", params=["id"],
                                                      errors=(400, 401, 403, 404, 409),
                                                      body=REASON if verb in ("suspend", "terminate") else None)}
            for verb in ("suspend", "resume", "terminate")},
-        "/instances/{id}/retry": {"post": _op("Retry the failed step of a case in incident (managers)",
+        "/instances/{id}/retry": {"post": op("Retry the failed step of a case in incident (managers)",
                                               params=["id"], errors=(400, 401, 403, 404, 409, 422),
-                                              body=_json({"data": OBJ}))},
-        "/tasks": {"get": _op("List tasks", query=["scope", "status", "limit", "offset"])},
-        "/tasks/{id}": {"get": _op("A task with its form schema and instructions", params=["id"])},
-        "/tasks/{id}/claim": {"post": _op("Claim a task of my role", params=["id"], errors=(401, 403, 404, 409))},
-        "/tasks/{id}/unclaim": {"post": _op("Give a task back to its role", params=["id"],
+                                              body=json_body_schema({"data": OBJ}))},
+        "/tasks": {"get": op("List tasks", query=["scope", "status", "limit", "offset"])},
+        "/tasks/{id}": {"get": op("A task with its form schema and instructions", params=["id"])},
+        "/tasks/{id}/claim": {"post": op("Claim a task of my role", params=["id"], errors=(401, 403, 404, 409))},
+        "/tasks/{id}/unclaim": {"post": op("Give a task back to its role", params=["id"],
                                             errors=(401, 403, 404, 409))},
-        "/tasks/{id}/delegate": {"post": _op("Hand my task to a colleague of its unit", params=["id"], body=USER,
+        "/tasks/{id}/delegate": {"post": op("Hand my task to a colleague of its unit", params=["id"], body=USER,
                                              errors=(400, 401, 403, 404, 409, 422))},
-        "/tasks/{id}/reassign": {"post": _op("Reassign a task (managers)", params=["id"], body=USER,
+        "/tasks/{id}/reassign": {"post": op("Reassign a task (managers)", params=["id"], body=USER,
                                              errors=(400, 401, 403, 404, 409, 422))},
-        "/tasks/{id}/complete": {"post": _op("Complete a task with form data", params=["id"],
-                                             errors=(400, 401, 403, 404, 409, 422), body=_json({"data": OBJ}))},
-        "/openapi.json": {"get": _op("This document", public=True, errors=())},
+        "/tasks/{id}/complete": {"post": op("Complete a task with form data", params=["id"],
+                                            errors=(400, 401, 403, 404, 409, 422),
+                                            body=json_body_schema({"data": OBJ}))},
+        "/openapi.json": {"get": op("This document", public=True, errors=())},
     },
 }
+
+
+def add_paths(paths: dict[str, Any]) -> None:
+    """Other API modules describe their routes here (a test checks every route is described)."""
+    for path, operations in paths.items():
+        SPEC["paths"].setdefault(path, {}).update(operations)
 
 
 @api.get("/openapi.json")

@@ -1,0 +1,165 @@
+"""An officer's day in a real browser: Debian's chromium driven by Playwright against a real server.
+
+Chromium comes from `make install` (apt); this test fails rather than skips without it. Screenshots
+of the main pages are saved under tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from sqlalchemy import update
+from werkzeug.serving import make_server
+
+from engine import clock
+from engine.models import HumanTask
+from engine.runtime.instances import start_instance
+from tests.browser.support import PASSWORD, deploy_drawn_process
+from webui import create_app
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+EXPECTED_REFUSAL = "Failed to load resource: the server responded with a status of 4"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing: run `make install` (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(product) -> Iterator[str]:
+    app = create_app({"DATABASE_URL": product.url, "CLOCK_MODE": "real"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+
+
+class Console:
+    """Errors the pages print (a Content-Security-Policy violation shows up here)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        def record(message: ConsoleMessage) -> None:
+            # 4xx answers (a refused form, the outsider's 404) are expected; anything else is not
+            if message.type == "error" and not message.text.startswith(EXPECTED_REFUSAL):
+                self.errors.append(message.text)
+        page.on("console", record)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        return page
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/inbox")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+
+
+def test_officer_registers_and_outsider_is_refused(browser: Browser, server: str, product) -> None:
+    case_id = start_instance(product, None, "dang_ky_thi_dua", "th_a", business_key="2026-2027/th_a",
+                             title="Đăng ký thi đua năm học 2026-2027 — Văn Yên").id
+    console = Console()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = console.watch(context.new_page())
+    page.goto(f"{server}/login")
+    shot(page, "01-dang-nhap")
+    sign_in(page, server, "gv_a1")
+    expect(page.get_by_test_id("user-name")).to_have_text("Nguyễn Thị Lan")
+    row = page.locator("tr.task-row", has_text="Đăng ký thi đua năm học 2026-2027 — Văn Yên")
+    expect(row).to_have_count(1)
+    shot(page, "02-viec-cua-toi")
+    row.get_by_role("button", name="Nhận việc").click()  # htmx swaps the row in place
+    expect(row.get_by_role("button", name="Trả lại việc")).to_be_visible()
+    expect(row.locator(".holder")).to_have_text("Nguyễn Thị Lan")
+
+    row.get_by_role("link", name="Đăng ký danh hiệu thi đua").click()
+    expect(page.get_by_role("heading", name="Đăng ký danh hiệu thi đua", exact=True)).to_be_visible()
+    expect(page.get_by_text("Điền bảng đăng ký danh hiệu thi đua của năm học.")).to_be_visible()
+    page.get_by_label("Họ và tên").fill("Nguyễn Thị Lan")
+    page.get_by_label("Danh hiệu đăng ký").select_option(label="Chiến sĩ thi đua cơ sở")
+    page.get_by_label("Năm học").fill("2026")
+    page.get_by_role("button", name="Hoàn thành").click()
+    error = page.locator("#field-nam_hoc [data-error-for='nam_hoc']")
+    expect(error).to_have_text("Giá trị không đúng định dạng yêu cầu.")
+    expect(page.locator("#field-ho_ten .field-error")).to_have_count(0)
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Thị Lan")
+    shot(page, "03-bieu-mau-loi")
+
+    page.get_by_label("Năm học").fill("2026-2027")
+    page.get_by_role("button", name="Hoàn thành").click()
+    expect(page).to_have_url(f"{server}/cases/{case_id}")
+    expect(page.get_by_text("Đã hoàn thành công việc «Đăng ký danh hiệu thi đua».").first).to_be_visible()
+    expect(page.get_by_test_id("current-tasks")).to_contain_text("Hiệu trưởng duyệt đăng ký")
+    expect(page.get_by_test_id("no-diagram")).to_be_visible()
+    shot(page, "04-ho-so")
+    page.goto(f"{server}/inbox")
+    expect(page.locator("tr.task-row")).to_have_count(0)
+
+    outsider = console.watch(browser.new_context(locale="vi-VN").new_page())
+    sign_in(outsider, server, "gv_b1")
+    response = outsider.goto(f"{server}/cases/{case_id}")
+    assert response is not None and response.status == 404
+    expect(outsider.get_by_role("heading", name="Không tìm thấy")).to_be_visible()
+    expect(outsider.locator("body")).not_to_contain_text("Văn Yên")
+    shot(outsider, "05-tu-choi")
+    assert console.errors == []
+    context.close()
+
+
+def test_case_diagram_and_phone_layout(browser: Browser, server: str, product) -> None:
+    key = deploy_drawn_process(product)
+    case_id = start_instance(product, None, key, "th_a", title="Nộp minh chứng — Văn Yên").id
+    with product.transaction() as session:  # an overdue task, to see the colours
+        session.execute(update(HumanTask).where(HumanTask.instance_id == case_id)
+                        .values(due_at=clock.now() - timedelta(hours=30)))
+    console = Console()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = console.watch(context.new_page())
+    sign_in(page, server, "gv_a1")
+    page.goto(f"{server}/cases/{case_id}")
+    diagram = page.locator("#case-diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator("g.djs-element.tdkt-current[data-element-id='nop_minh_chung']")).to_have_count(1)
+    expect(diagram.locator("g.djs-element.tdkt-done[data-element-id='bat_dau']")).to_have_count(1)
+    shot(page, "06-so-do")
+    page.get_by_role("link", name="Mở biểu mẫu").click()
+    expect(page.locator("input[name='minh_chung.0.ten']")).to_be_visible()
+    page.get_by_role("button", name="Thêm dòng").click()
+    expect(page.locator("input[name='minh_chung.1.ten']")).to_be_visible()
+    shot(page, "07-bieu-mau-bang")
+    phone = console.watch(browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN",
+                                              is_mobile=True, has_touch=True).new_page())
+    sign_in(phone, server, "gv_a1")
+    expect(phone.locator("tr.task-row.urgency-overdue")).to_have_count(1)
+    expect(phone.locator(".tag-overdue")).to_have_text("Quá hạn")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "08-dien-thoai")
+    assert console.errors == []
+    context.close()

@@ -1,0 +1,69 @@
+"""What every page's layout needs: the signed-in person's header and the words for engine codes
+(statuses, audit actions, BPMN element kinds) in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, session
+from flask_babel import gettext as _
+
+from webui.notify import unread_count
+from webui.views.cases import TimelineEntry
+from webui.views.people import active_person, header_info
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "running": _("In progress"), "suspended": _("Suspended"), "incident": _("Incident"),
+        "completed": _("Completed"), "terminated": _("Terminated"), "ready": _("Waiting"),
+        "cancelled": _("Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def kind_label(tag: str) -> str:
+    if tag.endswith("Gateway"):
+        return _("Decision")
+    if tag.endswith("Event"):
+        return _("Event")
+    labels = {"userTask": _("Task for a person"), "scriptTask": _("Automatic step"),
+              "serviceTask": _("Automatic step"), "businessRuleTask": _("Decision table"),
+              "callActivity": _("Sub-process"), "subProcess": _("Sub-process")}
+    return labels.get(tag, _("Step"))
+
+
+def describe_event(entry: TimelineEntry) -> str:
+    d = entry.details
+    task = entry.task_title or str(d.get("task") or "")
+    texts = {
+        "case.started": lambda: _("Started the case (version %(version)s).", version=d.get("version", "?")),
+        "case.suspended": lambda: _("Suspended the case."),
+        "case.resumed": lambda: _("Resumed the case."),
+        "case.terminated": lambda: _("Terminated the case."),
+        "case.retried": lambda: _("Ran the failed step again."),
+        "task.claimed": lambda: _("Took the task “%(task)s”.", task=task),
+        "task.unclaimed": lambda: _("Released the task “%(task)s”.", task=task),
+        "task.delegated": lambda: _("Handed the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
+        "task.reassigned": lambda: _("Reassigned the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
+        "task.completed": lambda: _("Completed the task “%(task)s”.", task=task),
+        "timers.fired": lambda: _("A deadline or timer was reached."),
+        "incident": lambda: _("A step failed: %(message)s", message=d.get("message", "")),
+    }
+    make = texts.get(entry.action)
+    return make() if make else entry.action
+
+
+def _header() -> dict[str, Any]:
+    person_id = session.get("person_id")
+    if not isinstance(person_id, int):
+        return {"me": None}
+    with current_app.extensions["tdkt_db"].transaction() as s:
+        person = active_person(s, person_id)
+        me = header_info(s, person) if person else None
+    return {"me": me, "unread": unread_count(person_id) if me else 0}
+
+
+def init_layout(app: Flask) -> None:
+    app.context_processor(_header)
+    app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label, describe_event=describe_event)
