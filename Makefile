@@ -48,6 +48,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/timers.py
 
 ## Re-resolve the pinned dependency set after editing pyproject.toml.
 lock:

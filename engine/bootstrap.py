@@ -56,6 +56,7 @@ def init(db: Database, settings: Settings) -> InitReport:
             if created:
                 report.forms_created.append(f"{form.key} v{form.version}")
     paths = sorted([*settings.processes_dir.glob("*.bpmn"), *settings.processes_dir.glob("*.dmn")])
+    paths += sorted(settings.processes_dir.glob("rules/*.dmn"))  # eligibility decision tables
     if paths:
         with db.transaction() as session:
             report.definitions = deploy(session, read_definition_files(paths))

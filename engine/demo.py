@@ -60,7 +60,8 @@ def seed(db: Database) -> list[tuple[str, str]]:
     with db.transaction() as session:
         has_cases = session.scalar(select(func.count(Instance.id))) or 0
     if not has_cases:
+        names = {code: name for code, name, _, _ in UNITS}
         for unit in ("th_a", "th_b", "thpt_x"):
             start_instance(db, None, "dang_ky_thi_dua", unit, business_key=f"2026-2027/{unit}",
-                           title=f"Đăng ký thi đua năm học 2026-2027 — {unit}")
+                           title=f"Đăng ký thi đua năm học 2026-2027 — {names[unit]}")
     return [(u, f"{n} ({', '.join(r)} @ {unit})") for u, n, unit, r in PEOPLE]

@@ -312,12 +312,15 @@ def test_task_info_from_a_real_case_and_rollback_inside_an_engine_action(product
     assert (info.case_id, info.case_title, info.task_id) == (case.id, "Đăng ký thi đua — Văn Yên", task.id)
     assert info.holder == "Giáo viên — Trường Tiểu học Văn Yên"
 
+    opened = [(n.kind, n.task_id) for n in rows(product)]  # the start told the task's candidates
+    assert opened == [(messages.TASK_ASSIGNED, task.id)] * 2
+
     def act(ctx):
         notify_message(ctx.session, messages.task_overdue(info), person_ids=[person_id(product, "gv_a1")])
         raise RuntimeError("a later step of the same action failed")
     with pytest.raises(RuntimeError):
         instance_action(product, case.id, None, act)
-    assert rows(product) == []
+    assert [(n.kind, n.task_id) for n in rows(product)] == opened
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_web(app: Flask) -> None:
-    from webui import auth, cases, inbox, taskform
+    from webui import auth, cases, dashboard, dashboard_actions, export, inbox, plans, taskform
     from webui.api import api
     from webui.errors import init_error_pages
     from webui.i18n import init_i18n
@@ -53,7 +53,8 @@ def _init_web(app: Flask) -> None:
     init_error_pages(app)
     app.register_blueprint(api)
     app.register_blueprint(pages)
-    for blueprint in (auth.auth, inbox.bp, taskform.bp, cases.bp):
+    for blueprint in (auth.auth, inbox.bp, taskform.bp, cases.bp, dashboard.bp, dashboard_actions.bp, export.bp,
+                      plans.bp):
         app.register_blueprint(blueprint)
 
 

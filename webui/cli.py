@@ -115,11 +115,17 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 
 
 @main.command()
-@click.option("--interval", default=10.0, type=float, help="seconds between timer sweeps")
-def worker(interval: float) -> None:
-    """Run the timer sweep in this process (several may run against PostgreSQL)."""
+@click.option("--interval", default=None, type=float,
+              help="seconds between timer sweeps (default TDKT_TIMER_INTERVAL, else 10)")
+def worker(interval: float | None) -> None:
+    """Run the timer sweep and the e-mail dispatcher here, blocking (several may run against PostgreSQL)."""
+    import logging
+
     from engine.scheduler import run_blocking
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run; ours say what fired
     run_blocking(_db(), interval)
 
 
@@ -259,10 +265,19 @@ def clock_cmd(action: str, instant: str | None) -> None:
 @main.command()
 @reports_errors
 def tick() -> None:
-    """Fire the timers that are due now, once."""
-    from engine.runtime.instances import tick as do_tick
+    """Fire every timer due now (sweep until nothing due is left)."""
+    from engine.runtime.timers import tick_passes
 
-    click.echo(f"cases advanced: {do_tick(_db())}")
+    passes = tick_passes(_db())
+    for result in passes:
+        for firing in result.firings:
+            click.echo(f"case {firing.instance_id}: {', '.join(firing.fired)} fired ({firing.status})")
+    click.echo(f"cases advanced: {sum(p.fired for p in passes)}")
+    held, errors = passes[-1].skipped_because_claimed, sum(p.errors for p in passes)
+    if held:
+        click.echo(f"{held} due case(s) are being handled by another worker")
+    if errors:
+        click.echo(f"{errors} case(s) failed (see the log); they are tried again on the next sweep", err=True)
 
 
 @main.group()

@@ -46,6 +46,7 @@ def describe_event(entry: TimelineEntry) -> str:
         "task.unclaimed": lambda: _("Released the task “%(task)s”.", task=task),
         "task.delegated": lambda: _("Handed the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
         "task.reassigned": lambda: _("Reassigned the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
+        "task.reminded": lambda: _("Sent a reminder about the task “%(task)s”.", task=task),
         "task.completed": lambda: _("Completed the task “%(task)s”.", task=task),
         "timers.fired": lambda: _("A deadline or timer was reached."),
         "incident": lambda: _("A step failed: %(message)s", message=d.get("message", "")),

@@ -53,6 +53,27 @@ def task_due_expression(task_spec: Any) -> str | None:
     return _prop(task_spec, "dueDate")
 
 
+DEFAULT_REMINDER_DAYS = 3
+MAX_REMINDER_DAYS = 60
+
+
+def reminder_days_problem(value: str) -> str | None:
+    """Why a `reminderDays` value is not usable (None when it is)."""
+    text = value.strip()
+    if not text.isdigit() or int(text) > MAX_REMINDER_DAYS:
+        return f"reminderDays must be a whole number of working days from 0 to {MAX_REMINDER_DAYS}, not {value!r}"
+    return None
+
+
+def task_reminder_days(task_spec: Any) -> int:
+    """Working days before the due date when the assignee is reminded: the `reminderDays` property,
+    3 by default, 0 for no early reminder (an unusable value, refused at deploy, counts as the default)."""
+    value = _prop(task_spec, "reminderDays")
+    if value is None or reminder_days_problem(value):
+        return DEFAULT_REMINDER_DAYS
+    return int(value)
+
+
 def task_instructions(task_spec: Any) -> str | None:
     extensions = getattr(task_spec, "extensions", None) or {}
     text = extensions.get("instructionsForEndUser")

@@ -178,6 +178,10 @@ def _lint_human_task(task: Any, view: TaskView, out: _Collector,
     if due is not None:
         out.findings(_property_element(task, "dueDate"), task_id, "dueDate", ex.check_due_date(due),
                      text_lines=False)
+    reminder_days = conv.task_properties(view).get("reminderDays")
+    problem = conv.reminder_days_problem(reminder_days) if reminder_days is not None else None
+    if problem:
+        out.add(_property_element(task, "reminderDays"), task_id, problem)
 
 
 def lint_dmn(root: Any, filename: str) -> list[Problem]:

@@ -6,6 +6,7 @@ from engine.models.definitions import FormDefinition, ProcessDefinition
 from engine.models.notifications import Notification
 from engine.models.org import ApiToken, Person, Role, RoleMembership, Unit
 from engine.models.plans import Milestone, Plan
+from engine.models.registry import Award, AwardQuota, DisciplineRecord
 from engine.models.runtime import (
     INSTANCE_STATUSES,
     LIVE_STATUSES,
@@ -21,4 +22,5 @@ __all__ = [
     "HumanTask", "Instance", "Notification", "Person", "ProcessDefinition", "Role", "RoleMembership", "Unit",
     "VirtualClock",
     "Milestone", "Plan",
+    "Award", "AwardQuota", "DisciplineRecord",
 ]

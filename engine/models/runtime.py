@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base
@@ -15,6 +15,7 @@ from engine.models.org import Unit
 INSTANCE_STATUSES = ("running", "suspended", "incident", "completed", "terminated")
 LIVE_STATUSES = ("running", "suspended", "incident")
 TASK_STATUSES = ("ready", "completed", "cancelled")
+TIMER_DUE_PREDICATE = "next_fire_at IS NOT NULL"
 
 
 class Instance(Base):
@@ -22,8 +23,11 @@ class Instance(Base):
 
     __tablename__ = "instance"
     __table_args__ = (
-        Index("ix_instance_status_unit", "status", "unit_id"),
+        Index("ix_instance_status_unit_progress", "status", "unit_id", "last_progress_at"),
         Index("ix_instance_business_key", "definition_key", "business_key"),
+        # the timer sweep: running cases by fire time, only cases with a waiting timer (cost ~ the number due)
+        Index("ix_instance_timer_due", "status", "next_fire_at", postgresql_where=text(TIMER_DUE_PREDICATE),
+              sqlite_where=text(TIMER_DUE_PREDICATE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +40,7 @@ class Instance(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     state: Mapped[str] = mapped_column(Text)
     lock_version: Mapped[int] = mapped_column(default=1)
-    next_fire_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_fire_at: Mapped[datetime | None]  # indexed for the sweep by ix_instance_timer_due
     last_progress_at: Mapped[datetime]
     started_at: Mapped[datetime]
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -45,11 +49,18 @@ class Instance(Base):
     incident_line: Mapped[int | None]
     incident_message: Mapped[str | None] = mapped_column(Text)
     incident_at: Mapped[datetime | None]
+    # a timer sweep's claim (engine.runtime.timers): which worker holds the case, until when (wall clock)
+    timer_lock_owner: Mapped[str | None] = mapped_column(String(128))
+    timer_lock_expires_at: Mapped[datetime | None]
 
     definition: Mapped[ProcessDefinition] = relationship()
     unit: Mapped[Unit] = relationship()
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+REMIND_DUE_PREDICATE = "status = 'ready' AND reminded_at IS NULL AND remind_at IS NOT NULL"
+OVERDUE_DUE_PREDICATE = "status = 'ready' AND overdue_notified_at IS NULL AND due_at IS NOT NULL"
 
 
 class HumanTask(Base):
@@ -60,7 +71,18 @@ class HumanTask(Base):
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_candidates", "role_code", "unit_id", "status"),
         Index("ix_human_task_assignee", "assignee_id", "status"),
-        Index("ix_human_task_unit_status", "unit_id", "status"),
+        Index("ix_human_task_unit_status_due", "unit_id", "status", "due_at"),
+        # dashboards: open work by due date over a wide scope; completions per unit over time
+        Index("ix_human_task_ready_due", "due_at", postgresql_where=text("status = 'ready'"),
+              sqlite_where=text("status = 'ready'")),
+        Index("ix_human_task_unit_completed", "unit_id", "completed_at",
+              postgresql_where=text("status = 'completed'"), sqlite_where=text("status = 'completed'")),
+        # the deadline sweep (engine.runtime.deadlines): open tasks whose reminder or due has not been
+        # sent yet, in time order; a sent or closed task leaves the index
+        Index("ix_human_task_remind_due", "remind_at", postgresql_where=text(REMIND_DUE_PREDICATE),
+              sqlite_where=text(REMIND_DUE_PREDICATE)),
+        Index("ix_human_task_overdue_due", "due_at", postgresql_where=text(OVERDUE_DUE_PREDICATE),
+              sqlite_where=text(OVERDUE_DUE_PREDICATE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -76,6 +98,10 @@ class HumanTask(Base):
     assignment_problem: Mapped[str | None] = mapped_column(Text)
     form_key: Mapped[str | None] = mapped_column(String(128))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    remind_at: Mapped[datetime | None]  # due_at minus `reminderDays` working days (None: no early reminder)
+    reminded_at: Mapped[datetime | None]  # when the reminder went out (reset when the due moves later)
+    overdue_notified_at: Mapped[datetime | None]  # when the overdue notice went out
+    escalated_at: Mapped[datetime | None]  # when an escalate() helper reported the task upwards
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -8,7 +8,7 @@ Asia/Ho_Chi_Minh, in the subject as "dd/mm/yyyy".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -58,6 +58,20 @@ def format_deadline(instant: datetime) -> str:
 
 def format_date(instant: datetime) -> str:
     return _local(instant).strftime("%d/%m/%Y")
+
+
+def format_due(instant: datetime) -> str:
+    """A deadline as people read it: a due at 00:00 is an exclusive end (how plans write "trước ngày
+    22/5"), so it reads "hết ngày 21/05/2026"; any other instant reads "dd/mm/yyyy HH:MM"."""
+    local = _local(instant)
+    if local.time() == time(0):
+        return f"hết ngày {(local - timedelta(days=1)).strftime('%d/%m/%Y')}"
+    return format_deadline(instant)
+
+
+def _last_day(instant: datetime) -> str:
+    local = _local(instant)
+    return (local - timedelta(days=1) if local.time() == time(0) else local).strftime("%d/%m/%Y")
 
 
 def task_info(session: Session, task: HumanTask) -> TaskInfo:
@@ -157,7 +171,7 @@ def check_email(address: str, at: datetime) -> tuple[str, str]:
 
 
 def _task_lines(info: TaskInfo) -> list[str]:
-    due = f"{format_deadline(info.due_at)} (giờ Việt Nam)" if info.due_at else "không đặt hạn"
+    due = f"{format_due(info.due_at)} (giờ Việt Nam)" if info.due_at else "không đặt hạn"
     return [f"Nhiệm vụ: {info.task_title}", f"Hồ sơ: {info.case_title} (mã hồ sơ #{info.case_id})",
             f"Hạn hoàn thành: {due}"]
 
@@ -169,7 +183,7 @@ def _task_message(kind: str, info: TaskInfo, subject: str, lead: str, lines: lis
 
 
 def _due_suffix(info: TaskInfo) -> str:
-    return f" (hạn {format_date(info.due_at)})" if info.due_at else ""
+    return f" (hạn {_last_day(info.due_at)})" if info.due_at else ""
 
 
 def _key_instant(instant: datetime | None) -> str:

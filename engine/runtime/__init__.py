@@ -1,0 +1,9 @@
+"""Running cases: actions on instances (context.py), their projections, timers, deadlines.
+
+Importing the package registers the helpers that scripts and expressions of a running case call:
+`milestone()` / `milestone_start()` (engine.plans.helpers) and `escalate()` / `remind()`
+(engine.runtime.escalation), next to the working-day helpers of engine.calendar.
+"""
+
+from engine.plans import helpers as _plan_helpers  # noqa: F401  (registers milestone helpers)
+from engine.runtime import escalation as _escalation  # noqa: F401  (registers escalate, remind)

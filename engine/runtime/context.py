@@ -16,6 +16,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from engine.db import Database
 from engine.definitions.repository import load_specs
 from engine.errors import Conflict, NotFound
 from engine.models import AuditEvent, Person, ProcessDefinition
+from engine.notifications.task_opened import announce_opened
 from engine.runtime import incidents, projection, records, writes
 from engine.runtime.records import InstanceRecord, TaskRow
 from engine.runtime.workflow_cache import WORKFLOWS, CacheKey
@@ -107,6 +109,7 @@ class ActionContext:
     cache_key: CacheKey | None = None
     task_id: int | None = None  # the task the action addresses, if any
     progressed: bool = False
+    unchanged: bool = False  # set by an action that found nothing to do: nothing is stored, no new version
     new_instance: dict[str, Any] | None = None
     new_tasks: list[dict[str, Any]] = field(default_factory=list)  # filled by the projection
     opened: list[OpenedTask] = field(default_factory=list)  # the new task rows, after save()
@@ -114,6 +117,8 @@ class ActionContext:
     _viewer: Viewer | None = None
     _task_rows: list[TaskRow] | None = None
     _audits: list[dict[str, Any]] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # what helpers read once per action (plan, milestones)
+    after_store: list[Callable[[], None]] = field(default_factory=list)  # run by save() once task rows have ids
 
     @property
     def session(self) -> Session:
@@ -175,7 +180,8 @@ class ActionContext:
     def advance(self, step: Callable[[], Any]) -> bool:
         """Run engine work; a failure becomes an incident on the instance. True if it succeeded."""
         self.progressed = True
-        return incidents.run_guarded(self, step)
+        with acting(self):
+            return incidents.run_guarded(self, step)
 
     def audit(self, action: str, task_id: int | None = None, **details: Any) -> None:
         self._audits.append({"at": self.now, "actor_id": self.actor_id, "action": action,
@@ -184,7 +190,8 @@ class ActionContext:
     def save(self) -> str:
         """Serialize, project and write everything of this action; returns the stored state."""
         state = dump_workflow(self.workflow)
-        projection.sync(self)
+        with acting(self):  # due-date and unit-scope expressions may call helpers such as milestone()
+            projection.sync(self)
         instance = self.instance
         if self.progressed:
             instance.last_progress_at = self.now
@@ -194,6 +201,11 @@ class ActionContext:
         self.opened = [OpenedTask(id, row["name"], row["title"], row["role_code"], row["unit_id"], row["form_key"],
                                   orphan) for (id, orphan), row in zip(stored, self.new_tasks, strict=True)]
         self._audits = []
+        announce_opened(self.connection, instance.id, self.actor_id, self.now,
+                        [(id, row) for (id, orphan), row in zip(stored, self.new_tasks, strict=True) if not orphan])
+        hooks, self.after_store = self.after_store, []
+        for hook in hooks:
+            hook()
         return state
 
     def keep_workflow(self, db: Database) -> None:
@@ -201,6 +213,24 @@ class ActionContext:
         if self._workflow is not None:
             WORKFLOWS.put((db.url, self.instance.id), self.instance.lock_version, self.instance.state,
                           self._workflow)
+
+
+_CURRENT: ContextVar[ActionContext | None] = ContextVar("tdkt_current_action", default=None)
+
+
+def current_action() -> ActionContext | None:
+    """The action whose engine work (scripts, timer and due-date expressions) is running now, if any:
+    how helpers called from scripts, which get no session, reach the case and its transaction."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def acting(ctx: ActionContext) -> Iterator[None]:
+    token = _CURRENT.set(ctx)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 def audit(session: Session, action: str, *, actor: Person | None = None, instance_id: int | None = None,
@@ -232,7 +262,8 @@ def instance_action(db: Database, instance_id: int | None, actor_id: int | None,
                 ctx = ActionContext(scope, instance, now, actor_id, cache_key=(db.url, instance.id), task_id=task_id,
                                     _task_rows=task_rows)
                 result = act(ctx)
-                ctx.save()
+                if not ctx.unchanged:
+                    ctx.save()
             ctx.keep_workflow(db)  # only now: the object matches what was committed
             return result
         except Exception as exc:

@@ -1,4 +1,4 @@
-"""Case lifecycle: start, suspend, resume, terminate, retry after an incident, fire due timers."""
+"""Case lifecycle: start, suspend, resume, terminate, retry after an incident (timers: `engine.runtime.timers`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from engine.authz import require_manage, visible_instance
 from engine.db import Database
 from engine.definitions.repository import load_specs
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.models import LIVE_STATUSES, Instance, Person, ProcessDefinition, RoleMembership, Unit
+from engine.models import LIVE_STATUSES, Instance, Person, Plan, ProcessDefinition, RoleMembership, Unit
 from engine.runtime import incidents
 from engine.runtime.context import ActionContext, OpenedTask, audit, instance_action, transaction_scope
 from engine.runtime.records import InstanceRecord
+from engine.runtime.timers import due_instance_ids, fire_timers, tick  # noqa: F401  (callers of this module)
 from engine.serialization import SPEC_CACHE, new_workflow
 
 MAX_INITIAL_DATA_BYTES = 256 * 1024
@@ -104,6 +105,8 @@ def start_instance(db: Database, actor_id: int | None, definition_key: str, unit
             actor_id = None  # as before: an unknown person starts nothing in their own name
         if actor_id is not None and not found.in_scope:
             raise Forbidden("you may only start cases for your own units")
+        if plan_id is not None and connection.scalar(select(Plan.id).where(Plan.id == plan_id)) is None:
+            raise NotFound(f"no plan {plan_id}", field="plan")  # its milestones are the case's deadlines
         if business_key:
             duplicate = connection.scalar(select(Instance.id).where(
                 Instance.definition_key == definition.key, Instance.business_key == business_key,
@@ -198,39 +201,6 @@ def retry(db: Database, actor_id: int | None, instance_id: int, data: Any = None
         ctx.advance(rerun)
         return CaseRef(ctx.instance.id, ctx.instance.status)
     return instance_action(db, instance_id, actor_id, act)
-
-
-def fire_timers(db: Database, instance_id: int) -> CaseRef:
-    """Fire whatever timers of the instance are due now (system action)."""
-    def act(ctx: ActionContext) -> CaseRef:
-        if ctx.instance.status != "running":
-            return CaseRef(ctx.instance.id, ctx.instance.status)
-        before = ctx.instance.next_fire_at
-
-        def step() -> None:
-            ctx.workflow.refresh_timers()
-            ctx.workflow.do_engine_steps()
-
-        ctx.advance(step)
-        ctx.audit("timers.fired", due=before.isoformat() if before else None)
-        return CaseRef(ctx.instance.id, ctx.instance.status)
-    return instance_action(db, instance_id, None, act)
-
-
-def due_instance_ids(db: Database, limit: int = 500) -> list[int]:
-    with db.transaction() as session:
-        return list(session.scalars(select(Instance.id).where(
-            Instance.status == "running", Instance.next_fire_at <= clock.now())
-            .order_by(Instance.next_fire_at).limit(limit)))
-
-
-def tick(db: Database, limit: int = 500) -> int:
-    """Fire due timers of running cases; returns how many cases were advanced."""
-    fired = 0
-    for instance_id in due_instance_ids(db, limit):
-        fire_timers(db, instance_id)
-        fired += 1
-    return fired
 
 
 def record_system_event(db: Database, action: str, **details: Any) -> None:

@@ -17,7 +17,8 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.assignment import assign, no_candidates_problem_parts
-from engine.definitions.conventions import task_due_expression, task_form_key
+from engine.calendar import OutOfRange, current
+from engine.definitions.conventions import task_due_expression, task_form_key, task_reminder_days
 from engine.runtime import writes
 from engine.scripting import ScriptError, evaluate_expression
 from engine.serialization import SPEC_CACHE
@@ -72,14 +73,15 @@ def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
     spec = task.task_spec
     assignment = assign(ctx.connection, lambda: ctx.session, spec, ctx.instance.unit_id, task.data,
                         check_candidates=False)
-    due_at, due_problem = _due_at(spec, task.data)
+    due_at, remind_at, due_problem = deadline_of(spec, task.data)
     problems = [p for p in (assignment.problem, due_problem) if p]
     row = {
         "spiff_task_id": str(task.id), "name": spec.bpmn_id or spec.name,
         "title": (spec.bpmn_name or spec.bpmn_id or spec.name)[:500], "role_code": assignment.role_code,
         "unit_id": assignment.unit_id, "assignee_id": None, "status": "ready",
         "is_orphan": assignment.problem is not None, "assignment_problem": "; ".join(problems) or None,
-        "form_key": task_form_key(spec), "due_at": due_at, "created_at": ctx.now, "completed_at": None,
+        "form_key": task_form_key(spec), "due_at": due_at, "remind_at": remind_at, "reminded_at": None,
+        "overdue_notified_at": None, "escalated_at": None, "created_at": ctx.now, "completed_at": None,
         "completed_by_id": None,
     }
     if assignment.candidates_unchecked and assignment.role_code is not None:
@@ -87,6 +89,27 @@ def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
         prefix, suffix = no_candidates_problem_parts(assignment.role_code)
         row[writes.NO_CANDIDATES_PROBLEM] = (prefix, suffix + "".join(f"; {p}" for p in problems))
     return row
+
+
+def deadline_of(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, datetime | None, str | None]:
+    """(due, reminder instant, why the due could not be computed) of a user task with this task data.
+
+    The reminder is `reminderDays` working days (business calendar) before the due, same local time of
+    day: a due at 00:00 (the end of the day before) is reminded at 00:00 of the N-th working day before,
+    so exactly N working days are left."""
+    due_at, problem = _due_at(spec, data)
+    if due_at is None:
+        return None, None, problem
+    return due_at, reminder_instant(due_at, task_reminder_days(spec)), problem
+
+
+def reminder_instant(due_at: datetime, reminder_days: int) -> datetime | None:
+    if reminder_days <= 0:
+        return None
+    try:
+        return current().add_working_days(due_at, -reminder_days).astimezone(UTC)
+    except OutOfRange:
+        return None  # beyond the years the holiday tables cover: no early reminder, the overdue notice stays
 
 
 def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | None]:

@@ -24,6 +24,8 @@ FORM = cast(Table, FormDefinition.__table__)
 MEMBERSHIP = cast(Table, RoleMembership.__table__)
 UNIT = cast(Table, Unit.__table__)
 
+# written by the timer sweep's own statements (engine.runtime.timers), never by an action's save
+CLAIM_COLUMNS = ("timer_lock_owner", "timer_lock_expires_at")
 MUTABLE_INSTANCE_COLUMNS = ("status", "next_fire_at", "last_progress_at", "ended_at", "incident_task",
                             "incident_line", "incident_message", "incident_at")
 

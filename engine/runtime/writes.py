@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from engine.runtime.records import (
     AUDIT,
+    CLAIM_COLUMNS,
     HUMAN_TASK,
     INSTANCE,
     MEMBERSHIP,
@@ -182,7 +183,7 @@ def _shape(writes: Writes, changed: list[tuple[int, dict[str, Any]]]) -> tuple[A
             tuple(NO_CANDIDATES_PROBLEM in row for row in writes.new_tasks), len(writes.audits))
 
 
-_INSTANCE_INSERT_COLUMNS = [c.name for c in INSTANCE.c if not c.primary_key]
+_INSTANCE_INSERT_COLUMNS = [c.name for c in INSTANCE.c if not c.primary_key and c.name not in CLAIM_COLUMNS]
 
 
 def _combined(shape: tuple[Any, ...]) -> Any:

@@ -3,6 +3,7 @@ pasted timeline (preview for anyone signed in; `?save=1` creates the plan, desig
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import jsonify, request
@@ -13,6 +14,7 @@ from engine.plans.instants import iso_local, parse_instant
 from engine.plans.spec import plan_spec
 from engine.plans.timeline import parse_timeline
 from engine.plans.views import milestone_view, plan_detail, plan_summary, timeline_view
+from engine.runtime.reschedule import reschedule_plan_milestone
 from webui.api import api, authenticated, db, field, json_body, viewer_in
 from webui.api.openapi import add_paths, json_body_schema, op
 
@@ -70,7 +72,11 @@ def milestone_move(plan_id: int, key: str) -> Any:
             raw = field(body, "start", required=False)
             start = None if raw is None else parse_instant(raw, "start", end_of_day=False)
         milestone, old_due = repository.move_milestone(session, plan_id, key, due, start, actor=viewer.person)
-        return jsonify({**milestone_view(milestone), "plan": plan_id, "old_due": iso_local(old_due)})
+        moved = {**milestone_view(milestone), "plan": plan_id, "old_due": iso_local(old_due)}
+        actor_id = viewer.person.id
+    # after the move committed: each live case of the plan follows it in its own transaction
+    counts = reschedule_plan_milestone(db(), plan_id, key, actor_id=actor_id)
+    return jsonify({**moved, "rescheduled": counts.rescheduled, "reschedule": asdict(counts)})
 
 
 def _import_input(save: bool) -> tuple[str, str, dict[str, Any]]:
@@ -120,7 +126,9 @@ add_paths({
     "/plans/{id}": {"get": op("A plan with its milestones (instants in ISO +07:00 and dd/mm/yyyy)", params=["id"],
                               errors=(401, 404))},
     "/plans/{id}/milestones/{key}": {"patch": op(
-        "Move a milestone: new due (and window start) — ISO date-time, YYYY-MM-DD or dd/mm/yyyy (designers)",
+        "Move a milestone: new due (and window start) — ISO date-time, YYYY-MM-DD or dd/mm/yyyy (designers); "
+        "the waiting timers and due dates of the plan's live cases move with it (`rescheduled`: how many cases "
+        "changed; `reschedule`: cases looked at, rescheduled, timers and tasks moved, failed)",
         params=["id", "key"], errors=(400, 401, 403, 404, 422),
         body=json_body_schema({"due": S, "start": S}, ["due"]))},
     "/plans/import": {"post": op(

@@ -14,6 +14,7 @@ from engine.errors import EngineError, InvalidInput
 from engine.plans import repository
 from engine.plans.instants import due_text, parse_instant, start_text
 from engine.plans.timeline import parse_timeline
+from engine.runtime.reschedule import reschedule_plan_milestone
 
 MAX_TIMELINE_FILE_BYTES = 200 * 1024
 
@@ -134,17 +135,23 @@ def plan_import(file: Path, school_year: str, save: bool, number: str | None, ti
 @_reporting
 def plan_move(plan_id: int, key: str, due: str, start: str | None, username: str | None) -> None:
     """Move milestone KEY of plan PLAN_ID to DUE: an ISO date-time, or a date (YYYY-MM-DD or
-    dd/mm/yyyy) meaning the end of that day."""
+    dd/mm/yyyy) meaning the end of that day. The waiting timers and due dates of the plan's live
+    cases move with it; the last line says how many cases changed."""
     new_due = parse_instant(due, "due", end_of_day=True)
     new_start: Any = repository.Keep.START
     if start is not None:
         new_start = None if start.strip().lower() in ("none", "-", "") else \
             parse_instant(start, "start", end_of_day=False)
     with _db().transaction() as session:
-        milestone, old_due = repository.move_milestone(session, plan_id, key, new_due, new_start,
-                                                       actor=_actor(session, username))
+        actor = _actor(session, username)
+        milestone, old_due = repository.move_milestone(session, plan_id, key, new_due, new_start, actor=actor)
         click.echo(f"{key}: due {due_text(milestone.due_at)} (was {due_text(old_due)}), "
                    f"start {start_text(milestone.window_start) or '-'}")
+        actor_id = actor.id if actor is not None else None
+    counts = reschedule_plan_milestone(_db(), plan_id, key, actor_id=actor_id)
+    failed = f", {counts.failed} failed (run the move again to retry them)" if counts.failed else ""
+    click.echo(f"{counts.rescheduled} case(s) rescheduled of {counts.cases} live case(s) of the plan "
+               f"({counts.timers} timer(s), {counts.tasks} task due date(s) moved){failed}")
 
 
 def register(main: click.Group) -> None:

@@ -25,6 +25,7 @@ class HeaderInfo:
     username: str
     full_name: str
     memberships: tuple[Membership, ...]
+    can_manage: bool = False  # holds a `manage`/`admin` role somewhere: sees the dashboard
 
     @property
     def unit_names(self) -> list[str]:
@@ -38,12 +39,13 @@ def active_person(session: Session, person_id: int) -> Person | None:
 
 def header_info(session: Session, person: Person) -> HeaderInfo:
     rows = session.execute(
-        select(Role.name, Unit.id, Unit.code, Unit.name)
+        select(Role.name, Unit.id, Unit.code, Unit.name, Role.capabilities)
         .select_from(RoleMembership).join(Role, Role.code == RoleMembership.role_code)
         .join(Unit, Unit.id == RoleMembership.unit_id)
         .where(RoleMembership.person_id == person.id).order_by(Unit.name, Role.name)).all()
+    manages = any({"manage", "admin"} & set((caps or "").split()) for *_, caps in rows)
     return HeaderInfo(person.id, person.username, person.full_name,
-                      tuple(Membership(role, uid, code, name) for role, uid, code, name in rows))
+                      tuple(Membership(role, uid, code, name) for role, uid, code, name, _ in rows), manages)
 
 
 @dataclass(frozen=True)
