@@ -81,3 +81,40 @@ def product(org: Database) -> Database:
 
     init(org, load_settings())
     return org
+
+
+@pytest.fixture
+def client(product):
+    """A Flask test client of the app on the test database (REST API and pages)."""
+    from webui import create_app
+
+    return create_app({"DATABASE_URL": product.url, "TESTING": True, "CLOCK_MODE": "real"}).test_client()
+
+
+@pytest.fixture
+def token(product):
+    """token(username) -> the Authorization header of a fresh bearer token for that user."""
+    from engine.accounts import issue_token
+    from engine.org import person_by_username
+
+    def make(username: str) -> dict[str, str]:
+        with product.transaction() as session:
+            return {"Authorization": f"Bearer {issue_token(session, person_by_username(session, username))}"}
+    return make
+
+
+@pytest.fixture
+def tdkt(product, monkeypatch):
+    """tdkt(*args, ok=True) runs the CLI in-process against the test database and checks the exit code."""
+    from click.testing import CliRunner
+
+    from webui.cli import main
+
+    monkeypatch.setenv("TDKT_DATABASE_URL", product.url)
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, (args, result.output, result.stderr)
+        return result
+    return run

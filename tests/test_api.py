@@ -4,27 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from engine.accounts import issue_token
-from engine.org import person_by_username
-from webui import create_app
-
 REGISTRATION = {"ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien", "nam_hoc": "2026-2027"}
-
-
-@pytest.fixture
-def client(product):
-    app = create_app({"DATABASE_URL": product.url, "TESTING": True, "CLOCK_MODE": "real"})
-    return app.test_client()
-
-
-@pytest.fixture
-def token(product):
-    def make(username: str) -> dict[str, str]:
-        with product.transaction() as session:
-            return {"Authorization": f"Bearer {issue_token(session, person_by_username(session, username))}"}
-    return make
 
 
 def start_case(client, headers, unit="th_a"):

@@ -6,23 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from webui.cli import main
-
-
-@pytest.fixture
-def tdkt(product, monkeypatch):
-    monkeypatch.setenv("TDKT_DATABASE_URL", product.url)
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, (args, result.output, result.stderr)
-        return result
-    return run
-
 
 def test_organisation_people_and_token(tdkt):
     tdkt("role", "add", "to_pho", "--name", "Tổ phó chuyên môn")

@@ -177,3 +177,13 @@ def test_audit_trail_is_append_only(product):
         connection.execute(text("UPDATE audit_event SET action = 'forged'"))
     with pytest.raises(Exception, match="append-only"), product.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_event"))
+
+
+def test_timer_expression_without_a_valid_instant_becomes_incident(org):
+    from tests.timer_processes import boundary_process
+
+    deploy_bytes(org, "han_sai.bpmn", boundary_process("han_sai", "date", "han_nop"))
+    ref = instances.start_instance(org, person_id(org, "gv_a1"), "han_sai", "th_a", data={"han_nop": "ngày mai"})
+    row = instance_row(org, ref.id)
+    assert row.status == "incident" and row.incident_message
+    assert "ngày mai" in row.incident_message or "isoformat" in row.incident_message.lower()

@@ -9,17 +9,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from engine.accounts import issue_token
 from engine.config import PROJECT_ROOT
 from engine.errors import InvalidInput
 from engine.models import AuditEvent, Plan
 from engine.org import add_person, person_by_username
 from engine.plans import repository
 from webui import create_app
-from webui.cli import main
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PLANS_DIR = PROJECT_ROOT / "processes" / "plans"
@@ -47,14 +44,6 @@ def client(product):
         add_person(session, "ngoai", "Người Ngoài", "th_b", [])  # signed in, holds no role anywhere
     app = create_app({"DATABASE_URL": product.url, "TESTING": True, "CLOCK_MODE": "real"})
     return app.test_client()
-
-
-@pytest.fixture
-def token(product):
-    def make(username: str) -> dict[str, str]:
-        with product.transaction() as session:
-            return {"Authorization": f"Bearer {issue_token(session, person_by_username(session, username))}"}
-    return make
 
 
 # --- plan files through tdkt init ----------------------------------------------------------------
@@ -373,18 +362,6 @@ def test_openapi_documents_the_plan_routes(client):
 
 
 # --- tdkt plan -----------------------------------------------------------------------------------
-
-@pytest.fixture
-def tdkt(product, monkeypatch):
-    monkeypatch.setenv("TDKT_DATABASE_URL", product.url)
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, (args, result.output, result.stderr)
-        return result
-    return run
-
 
 def test_cli_import_prints_a_table_and_reports_unreadable_lines(tdkt, tmp_path):
     good = tmp_path / "khung.txt"

@@ -11,8 +11,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from engine.accounts import issue_token
-from engine.org import person_by_username
 from engine.registry.spreadsheet import MAX_XLSX_BYTES, XLSX_MEDIA_TYPE
 from webui import create_app
 from webui.cli import main
@@ -38,11 +36,8 @@ def client(product):
 
 
 @pytest.fixture
-def as_user(product):
-    def make(username: str) -> dict[str, str]:
-        with product.transaction() as session:
-            return {"Authorization": f"Bearer {issue_token(session, person_by_username(session, username))}"}
-    return make
+def as_user(token):
+    return token
 
 
 def xlsx(rows: list[list], headers: list[str] = HEADERS) -> bytes:

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine import clock
@@ -15,20 +14,12 @@ from engine.runtime import instances
 from engine.simulation import instants, parse_step
 from tests.helpers import deploy_bytes, open_tasks, person_id
 from tests.timer_processes import boundary_process
-from webui.cli import main
 
 
 @pytest.fixture
-def tdkt(product, monkeypatch):
-    monkeypatch.setenv("TDKT_DATABASE_URL", product.url)
+def tdkt(tdkt, monkeypatch):
     monkeypatch.setenv("TDKT_CLOCK", "virtual")
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, (args, result.output, result.stderr)
-        return result
-    return run
+    return tdkt
 
 
 def start_cases(db, plan_id: int | None = None) -> list[int]:

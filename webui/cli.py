@@ -4,42 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine import calendar, clock
+from engine import clock
 from engine.config import load_settings
-from engine.db import Database, get_database
-from engine.definitions.problems import DefinitionError
+from engine.db import Database
 from engine.errors import EngineError
-
-
-def _db() -> Database:
-    settings = load_settings()
-    db = get_database(settings.database_url)
-    clock.configure(settings.clock_mode, db)
-    calendar.use_database(db)
-    return db
-
-
-def reports_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except DefinitionError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            sys.exit(1)
-        except EngineError as exc:
-            click.echo(f"error: {exc.message}", err=True)
-            sys.exit(1)
-    return wrapper
+from webui.cli_support import open_database as _db
+from webui.cli_support import reports_errors
 
 
 def _person_id(db: Database, username: str | None) -> int | None:

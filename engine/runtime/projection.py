@@ -36,7 +36,23 @@ def sync(ctx: ActionContext) -> None:
         instance.status = "completed"
         instance.ended_at = ctx.now
     live = instance.status in ("running", "incident", "suspended")
-    instance.next_fire_at = next_fire_at(workflow) if live else None
+    try:
+        instance.next_fire_at = next_fire_at(workflow) if live else None
+    except InvalidTimerValue as exc:  # the expression gave no instant: a visible incident, not a crash
+        from engine.runtime import incidents
+
+        incidents.record(ctx, exc)
+        instance.next_fire_at = None
+
+
+class InvalidTimerValue(ValueError):
+    """A waiting timer whose evaluated value is not an ISO 8601 instant, duration or cycle."""
+
+    def __init__(self, task: Any, value: Any) -> None:
+        super().__init__(f"timer {task.task_spec.bpmn_id!r}: {value!r} is not a valid ISO 8601 date-time "
+                         "(e.g. '2025-05-20T17:00:00+07:00')")
+        self.task = task
+        self.task_spec = task.task_spec
 
 
 def _sync_tasks(ctx: ActionContext) -> None:
@@ -156,12 +172,15 @@ def timer_fire_times(workflow: BpmnWorkflow) -> list[tuple[str, str, datetime | 
             continue
         value = task.internal_data.get("event_value")
         at: datetime | None
-        if value is None:
-            at = None
-        elif isinstance(definition, CycleTimerEventDefinition):
-            at = datetime.fromisoformat(value["next"]) if value["cycles"] != 0 else None
-        else:
-            at = TimerEventDefinition.get_datetime(value)
+        try:
+            if value is None:
+                at = None
+            elif isinstance(definition, CycleTimerEventDefinition):
+                at = datetime.fromisoformat(value["next"]) if value["cycles"] != 0 else None
+            else:
+                at = TimerEventDefinition.get_datetime(value)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            raise InvalidTimerValue(task, value) from None
         out.append((str(task.id), task.task_spec.bpmn_id, at.astimezone(UTC) if at else None))
     return out
 

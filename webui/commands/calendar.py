@@ -11,14 +11,11 @@ from engine import calendar
 from engine.db import Database
 from engine.errors import EngineError
 from engine.models import Person
+from webui.cli_support import open_database, reports_errors
 
 
 def _db() -> Database:
-    from webui.cli import _db as cli_db
-
-    db = cli_db()
-    calendar.use_database(db)
-    return db
+    return open_database()  # also points the calendar at this database
 
 
 class DayParam(click.ParamType):
@@ -44,8 +41,6 @@ def _line(status: calendar.DayStatus) -> str:
 
 
 def register(main: click.Group) -> None:
-    from webui.cli import reports_errors
-
     @main.group("calendar")
     def calendar_group() -> None:
         """Working days: Vietnamese public holidays plus the administrators' overrides."""

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,24 +14,14 @@ from engine.plans import repository
 from engine.plans.instants import due_text, parse_instant, start_text
 from engine.plans.timeline import parse_timeline
 from engine.runtime.reschedule import reschedule_plan_milestone
+from webui.cli_support import open_database as _db
+from webui.cli_support import reports_errors as _reporting
 
 MAX_TIMELINE_FILE_BYTES = 200 * 1024
 
 
-def _reporting(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """webui.cli.reports_errors, looked up when the command runs (webui.cli imports this module)."""
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from webui.cli import reports_errors
-
-        return reports_errors(fn)(*args, **kwargs)
-    return wrapper
 
 
-def _db() -> Any:
-    from webui.cli import _db as cli_db
-
-    return cli_db()
 
 
 def _actor(session: Any, username: str | None) -> Any:

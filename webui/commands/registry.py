@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
 from engine.errors import EngineError, PayloadTooLarge
-
-
-def _reporting(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """webui.cli.reports_errors, looked up when the command runs (webui.cli imports this module)."""
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from webui.cli import reports_errors
-
-        return reports_errors(fn)(*args, **kwargs)
-    return wrapper
-
-
-def _db() -> Any:
-    from webui.cli import _db as cli_db
-
-    return cli_db()
+from webui.cli_support import open_database as _db
+from webui.cli_support import reports_errors as _reporting
 
 
 @click.group("registry")
