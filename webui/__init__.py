@@ -8,10 +8,11 @@ from typing import Any
 from flask import Flask
 
 from engine import calendar, clock
+from engine.attachments import attachments_root
 from engine.config import Settings, load_settings
 from engine.db import Database, get_database
 
-MAX_REQUEST_BYTES = 6 * 1024 * 1024
+MAX_REQUEST_BYTES = 12 * 1024 * 1024  # a task form with one 10 MB attachment (engine.attachments) and its fields
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         CLOCK_MODE=settings.clock_mode,
         SECRET_KEY=settings.secret_key or _instance_secret_key(settings),
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        ATTACHMENTS_DIR=str(attachments_root(settings)),
         JSON_SORT_KEYS=False,
         **session_config(),
     )

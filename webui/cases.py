@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
+from engine.attachments import attachment_path, case_attachment, case_attachments
 from engine.authz import is_candidate, visible_instance
 from engine.definitions.problems import DefinitionError
 from engine.errors import EngineError
@@ -16,6 +17,7 @@ from engine.models import LIVE_STATUSES
 from engine.runtime import instances as lifecycle
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
+from webui.uploads import attachments_dir
 from webui.views.cases import open_tasks, person_name, timeline
 from webui.views.diagram import case_progress, has_diagram, parse_source, steps_in_flow_order
 
@@ -49,6 +51,7 @@ def show(instance_id: int) -> Any:
             "workable": {t.task.id for t in tasks if t.task.assignee_id == viewer.id or
                          (t.task.assignee_id is None and is_candidate(viewer, t.task))},
             "events": timeline(s, instance.id), "can_manage": manager,
+            "attachments": case_attachments(s, instance.id),
             "can_suspend": manager and instance.status in ("running", "incident"),
             "can_resume": manager and instance.status == "suspended",
             "can_terminate": manager and instance.status in LIVE_STATUSES,
@@ -68,6 +71,24 @@ def diagram_source(instance_id: int) -> Any:
         "Cache-Control": "private, max-age=300",
         "Content-Disposition": f'attachment; filename="case-{instance_id}.bpmn"',
         "Content-Security-Policy": "default-src 'none'; sandbox"})
+
+
+@bp.get("/cases/<int:instance_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(instance_id: int, attachment_id: int) -> Any:
+    """A document of the case, for those who may see the case (404 for everyone else)."""
+    with viewer_transaction() as (s, viewer):
+        visible_instance(s, viewer, instance_id)
+        found = case_attachment(s, instance_id, attachment_id)
+    path = attachment_path(attachments_dir(), found) if found else None
+    if found is None or path is None or not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=found.content_type, as_attachment=True, download_name=found.original_name,
+                         conditional=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _reason() -> str | None:

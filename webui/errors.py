@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -68,6 +68,10 @@ def init_error_pages(app: Flask) -> None:
         status = exc.code or 400
         if status == 404:
             return error_page(404, _("This page does not exist, or it belongs to a unit you may not see."))
+        if status == 413:
+            limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+            return error_page(413, _("What you sent is too large: a form with its files may carry at most "
+                                     "%(mb)s MB. Go back and attach a smaller file.", mb=max(limit, 1)))
         return error_page(status, _titles().get(status, exc.name))
 
     @app.errorhandler(Exception)

@@ -4,7 +4,9 @@ submitted strings to typed form data (validation proper is the engine's `validat
 Widgets: string → text (textarea when maxLength > 200), number/integer, string with format "date"
 (typed as dd/mm/yyyy, stored as ISO yyyy-mm-dd), enum → select (labels from "x-enumNames"), array of
 enum → multi-select checkboxes, boolean → checkbox, array of objects → a table of rows.
-File uploads are not supported yet: such fields show a note.
+string with format "attachment" → a file input ("x-accept": extensions, "x-maxBytes": size limit); the
+upload itself is stored by the task page (engine.attachments) and the form value is the attachment id.
+Other file encodings (data-url, contentMediaType) are not supported: such fields show a note.
 
 Submitted values are kept as a flat dict of strings (`FormValues`): a table cell is `name.<row>.<column>`,
 so a form that fails validation is shown again exactly as typed.
@@ -22,6 +24,8 @@ from werkzeug.datastructures import MultiDict
 
 MAX_TABLE_ROWS = 200
 TEXTAREA_AFTER = 200
+DEFAULT_ACCEPT = (".pdf", ".docx", ".xlsx", ".jpg", ".png")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
@@ -30,7 +34,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 class FormField:
     name: str
     label: str
-    kind: str  # text textarea number integer date select multiselect checkbox table file unsupported
+    kind: str  # text textarea number integer date select multiselect checkbox table attachment file unsupported
     required: bool = False
     description: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
@@ -85,6 +89,10 @@ def field_of(name: str, schema: dict[str, Any], required: bool, nested: bool = F
         made.columns = fields_of(items, nested=True)
     elif kind in ("integer", "number"):
         made.kind = kind
+    elif kind == "string" and schema.get("format") == "attachment":
+        made.kind = "attachment"
+        made.attrs["accept"] = [str(e).lower() for e in schema.get("x-accept") or DEFAULT_ACCEPT]
+        made.attrs["max_bytes"] = int(schema.get("x-maxBytes") or DEFAULT_MAX_BYTES)
     elif kind == "string" and (schema.get("format") == "data-url" or "contentMediaType" in schema):
         made.kind = "file"
     elif kind == "string" and schema.get("format") == "date":

@@ -67,4 +67,7 @@ def _header() -> dict[str, Any]:
 
 def init_layout(app: Flask) -> None:
     app.context_processor(_header)
-    app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label, describe_event=describe_event)
+    from webui.uploads import size_text
+
+    app.jinja_env.globals.update(status_label=status_label, kind_label=kind_label, describe_event=describe_event,
+                                 size_text=size_text)

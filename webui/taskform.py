@@ -23,6 +23,7 @@ from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
 from webui.form_errors import FORM_LEVEL, explain
 from webui.formschema import FormField, FormValues, add_row, fields_of, parse, remove_row, values_from_request
+from webui.uploads import attachment_names, take_uploads
 from webui.views.cases import person_name
 from webui.views.inbox import urgency_of
 from webui.views.task_specs import task_instructions_for
@@ -109,7 +110,8 @@ def _render(view: TaskView, values: FormValues, errors: dict[str, list[str]] | N
     page_problem = problem or ("; ".join(errors.get(FORM_LEVEL, [])) or None)
     if errors and not page_problem:
         page_problem = _("Some fields need attention: see the messages next to them.")
-    return render_template("taskform/page.html", view=view, values=values, errors=errors,
+    attached = attachment_names(view.task.instance_id) if any(f.kind == "attachment" for f in view.fields) else {}
+    return render_template("taskform/page.html", view=view, values=values, errors=errors, attached=attached,
                            problem=page_problem, has_draft=_draft(view.task.id) is not None), status
 
 
@@ -145,6 +147,9 @@ def submit(task_id: int) -> Any:
         elif table is not None and index.isdigit():
             remove_row(values, table, int(index))
         return _render(view, values)
+    upload_errors = take_uploads(view.task, view.fields, values)
+    if upload_errors:
+        return _render(view, values, upload_errors, status=422)
     if action == "save":
         if not _store_draft(task_id, values):
             return _render(view, values, status=413, problem=_(

@@ -1,5 +1,6 @@
 """SQLAlchemy 2.0 typed models. Import from here."""
 
+from engine.models.attachments import Attachment
 from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
 from engine.models.definitions import FormDefinition, ProcessDefinition
@@ -17,7 +18,8 @@ from engine.models.runtime import (
 )
 
 __all__ = [
-    "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "AuditEvent", "Base", "CalendarOverride", "CalendarState",
+    "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "Attachment", "AuditEvent", "Base", "CalendarOverride",
+    "CalendarState",
     "FormDefinition",
     "HumanTask", "Instance", "Notification", "Person", "ProcessDefinition", "Role", "RoleMembership", "Unit",
     "VirtualClock",
