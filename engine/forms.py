@@ -11,7 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import clock
@@ -76,9 +76,6 @@ def latest_form(session: Session, key: str) -> FormDefinition | None:
 def known_form_keys(session: Session) -> set[str]:
     return set(session.scalars(select(FormDefinition.key).group_by(FormDefinition.key)))
 
-
-def form_count(session: Session) -> int:
-    return session.scalar(select(func.count(FormDefinition.id))) or 0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask import Flask
 from engine import calendar, clock
 from engine.attachments import attachments_root
 from engine.config import Settings, load_settings
-from engine.db import Database, get_database
+from engine.db import get_database
 
 MAX_REQUEST_BYTES = 12 * 1024 * 1024  # a task form with one 10 MB attachment (engine.attachments) and its fields
 
@@ -71,6 +71,3 @@ def _instance_secret_key(settings: Settings) -> str:
         path.chmod(0o600)
     return path.read_text().strip()
 
-
-def app_db(app: Flask) -> Database:
-    return app.extensions["tdkt_db"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -101,44 +102,43 @@ def _plan_arg() -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def manager_view(view: Any) -> Any:
+    """Sign-in, then the manager's context in one transaction; people who manage nothing get the 403 page."""
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with viewer_transaction() as (s, viewer):
+            try:
+                ctx = context_for(s, viewer)
+            except NotManager:
+                return not_manager_page()
+            return view(s, ctx, *args, **kwargs)
+    return wrapper
+
+
 @bp.get("/dashboard")
-@login_required
-def index() -> Any:
-    with viewer_transaction() as (s, viewer):
-        try:
-            ctx = context_for(s, viewer)
-        except NotManager:
-            return not_manager_page()
-        lists = {kind: list_context(ctx, kind, page_arg(f"{kind}_page")) for kind in monitor.LISTS}
-        chart = bar_chart(progress.completions_per_day(s, ctx.query.unit_ids, ctx.now))
-        return render_template(
-            "dashboard/index.html", counts=monitor.case_counts(s, ctx.query.unit_ids), lists=lists, chart=chart,
-            stuck_days=stuck_working_days(), now=ctx.now, holder_label=holder_label,
-            **heat_context(ctx, _plan_arg(), page_arg("heat_page")))
+@manager_view
+def index(s: Session, ctx: Context) -> Any:
+    lists = {kind: list_context(ctx, kind, page_arg(f"{kind}_page")) for kind in monitor.LISTS}
+    chart = bar_chart(progress.completions_per_day(s, ctx.query.unit_ids, ctx.now))
+    return render_template(
+        "dashboard/index.html", counts=monitor.case_counts(s, ctx.query.unit_ids), lists=lists, chart=chart,
+        stuck_days=stuck_working_days(), now=ctx.now, holder_label=holder_label,
+        **heat_context(ctx, _plan_arg(), page_arg("heat_page")))
 
 
 @bp.get("/dashboard/lists/<any(overdue, stuck, orphans, incidents):kind>")
-@login_required
-def one_list(kind: str) -> Any:
-    with viewer_transaction() as (s, viewer):
-        try:
-            ctx = context_for(s, viewer)
-        except NotManager:
-            return not_manager_page()
-        if not is_htmx():
-            return redirect(url_for("dashboard.index", **{f"{kind}_page": page_arg("page")}, _anchor=kind))
-        return render_template("dashboard/_list.html", kind=kind, stuck_days=stuck_working_days(),
-                               **list_context(ctx, kind, page_arg("page")))
+@manager_view
+def one_list(s: Session, ctx: Context, kind: str) -> Any:
+    if not is_htmx():
+        return redirect(url_for("dashboard.index", **{f"{kind}_page": page_arg("page")}, _anchor=kind))
+    return render_template("dashboard/_list.html", kind=kind, stuck_days=stuck_working_days(),
+                           **list_context(ctx, kind, page_arg("page")))
 
 
 @bp.get("/dashboard/heatmap")
-@login_required
-def heatmap() -> Any:
-    with viewer_transaction() as (s, viewer):
-        try:
-            ctx = context_for(s, viewer)
-        except NotManager:
-            return not_manager_page()
-        if not is_htmx():
-            return redirect(url_for("dashboard.index", plan=_plan_arg(), heat_page=page_arg("page"), _anchor="heatmap"))
-        return render_template("dashboard/_heatmap.html", **heat_context(ctx, _plan_arg(), page_arg("page")))
+@manager_view
+def heatmap(s: Session, ctx: Context) -> Any:
+    if not is_htmx():
+        return redirect(url_for("dashboard.index", plan=_plan_arg(), heat_page=page_arg("page"), _anchor="heatmap"))
+    return render_template("dashboard/_heatmap.html", **heat_context(ctx, _plan_arg(), page_arg("page")))

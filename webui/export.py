@@ -15,11 +15,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from sqlalchemy.orm import Session
 
 from engine.clock import VN_TZ
 from engine.models import Plan
-from webui.auth import login_required, viewer_transaction
-from webui.dashboard import Context, NotManager, context_for, not_manager_page
+from webui.dashboard import Context, manager_view
 from webui.errors import error_page
 from webui.reasons import holders, reason
 from webui.views import monitor, progress
@@ -129,18 +129,13 @@ def _download(workbook: Workbook, name: str) -> Response:
 
 
 @bp.get("/dashboard/export/<any(overdue, stuck, orphans, incidents, heatmap):kind>.xlsx")
-@login_required
-def download(kind: str) -> Any:
-    with viewer_transaction() as (s, viewer):
-        try:
-            ctx = context_for(s, viewer)
-        except NotManager:
-            return not_manager_page()
-        stamp = ctx.now.astimezone(VN_TZ).strftime("%Y%m%d")
-        if kind != "heatmap":
-            return _download(list_workbook(ctx, kind), f"theo-doi-{kind}-{stamp}.xlsx")
-        plan = request.args.get("plan", "")
-        workbook = heat_workbook(ctx, int(plan) if plan.isdigit() else None)
-        if workbook is None:
-            return error_page(404, _("This page does not exist, or it belongs to a unit you may not see."))
-        return _download(workbook, f"tien-do-ke-hoach-{plan}-{stamp}.xlsx")
+@manager_view
+def download(s: Session, ctx: Context, kind: str) -> Any:
+    stamp = ctx.now.astimezone(VN_TZ).strftime("%Y%m%d")
+    if kind != "heatmap":
+        return _download(list_workbook(ctx, kind), f"theo-doi-{kind}-{stamp}.xlsx")
+    plan = request.args.get("plan", "")
+    workbook = heat_workbook(ctx, int(plan) if plan.isdigit() else None)
+    if workbook is None:
+        return error_page(404, _("This page does not exist, or it belongs to a unit you may not see."))
+    return _download(workbook, f"tien-do-ke-hoach-{plan}-{stamp}.xlsx")

@@ -11,8 +11,8 @@ from engine.errors import InvalidInput
 _VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def parse_day(text: str, field: str = "day") -> date:
-    """An ISO date (YYYY-MM-DD) or a Vietnamese one (dd/mm/yyyy); InvalidInput naming `field` otherwise."""
+def read_day(text: object, field: str = "day") -> date:
+    """An ISO date (YYYY-MM-DD) or a Vietnamese one (dd/mm/yyyy), any year; InvalidInput naming `field`."""
     value = str(text).strip()
     match = _VN_DAY.match(value)
     if match:
@@ -22,9 +22,14 @@ def parse_day(text: str, field: str = "day") -> date:
     else:
         raise InvalidInput(f"{field}: {value!r} is not a date; write YYYY-MM-DD or dd/mm/yyyy", field=field)
     try:
-        result = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise InvalidInput(f"{field}: {value!r} is not a real date", field=field) from None
+
+
+def parse_day(text: str, field: str = "day") -> date:
+    """`read_day` within the years the calendar covers."""
+    result = read_day(text, field)
     if not FIRST_YEAR <= result.year <= LAST_YEAR:
         raise InvalidInput(f"{field}: the calendar covers {FIRST_YEAR}–{LAST_YEAR}", field=field)
     return result

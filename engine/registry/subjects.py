@@ -3,7 +3,6 @@ collective), and reading the plain fields records share (dates, bounded text).""
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,11 +12,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.calendar.dates import read_day
 from engine.errors import InvalidInput, NotFound
 from engine.models import Person, RoleMembership, Unit
 
-_VN_DAY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 FIRST_RECORD_YEAR, LAST_RECORD_YEAR = 1945, 2099
 
 
@@ -138,20 +136,10 @@ def parse_date(value: object, field: str) -> date:
         result = value.date()
     elif isinstance(value, date):
         result = value
+    elif isinstance(value, str):
+        result = read_day(value, field)
     else:
-        text = str(value).strip() if isinstance(value, str) else ""
-        match = _VN_DAY.match(text)
-        iso = _ISO_DAY.match(text)
-        if match:
-            day, month, year = (int(part) for part in match.groups())
-        elif iso:
-            year, month, day = (int(part) for part in iso.groups())
-        else:
-            raise InvalidInput(f"{field}: {value!r} is not a date; write YYYY-MM-DD or dd/mm/yyyy", field=field)
-        try:
-            result = date(year, month, day)
-        except ValueError:
-            raise InvalidInput(f"{field}: {value!r} is not a real date", field=field) from None
+        raise InvalidInput(f"{field}: {value!r} is not a date; write YYYY-MM-DD or dd/mm/yyyy", field=field)
     if not FIRST_RECORD_YEAR <= result.year <= LAST_RECORD_YEAR:
         raise InvalidInput(f"{field}: year {result.year} is outside {FIRST_RECORD_YEAR}–{LAST_RECORD_YEAR}",
                            field=field)

@@ -17,7 +17,7 @@ from engine.definitions.repository import load_specs
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import LIVE_STATUSES, Instance, Person, Plan, ProcessDefinition, RoleMembership, Unit
 from engine.runtime import incidents
-from engine.runtime.context import ActionContext, OpenedTask, audit, instance_action, transaction_scope
+from engine.runtime.context import ActionContext, OpenedTask, instance_action, transaction_scope
 from engine.runtime.records import InstanceRecord
 from engine.runtime.timers import due_instance_ids, fire_timers, tick  # noqa: F401  (callers of this module)
 from engine.serialization import SPEC_CACHE, new_workflow
@@ -202,7 +202,3 @@ def retry(db: Database, actor_id: int | None, instance_id: int, data: Any = None
         return CaseRef(ctx.instance.id, ctx.instance.status)
     return instance_action(db, instance_id, actor_id, act)
 
-
-def record_system_event(db: Database, action: str, **details: Any) -> None:
-    with db.transaction() as session:
-        audit(session, action, **details)
