@@ -41,7 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_web(app: Flask) -> None:
-    from webui import auth, cases, dashboard, dashboard_actions, export, inbox, plans, taskform
+    from webui import auth, cases, dashboard, dashboard_actions, export, inbox, plans, studio, taskform
     from webui.api import api
     from webui.errors import init_error_pages
     from webui.i18n import init_i18n
@@ -56,7 +56,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     for blueprint in (auth.auth, inbox.bp, taskform.bp, cases.bp, dashboard.bp, dashboard_actions.bp, export.bp,
-                      plans.bp):
+                      plans.bp, studio.load_features()):
         app.register_blueprint(blueprint)
 
 

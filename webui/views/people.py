@@ -26,6 +26,7 @@ class HeaderInfo:
     full_name: str
     memberships: tuple[Membership, ...]
     can_manage: bool = False  # holds a `manage`/`admin` role somewhere: sees the dashboard
+    can_design: bool = False  # holds a `design`/`admin` role somewhere: sees the studio
 
     @property
     def unit_names(self) -> list[str]:
@@ -44,8 +45,9 @@ def header_info(session: Session, person: Person) -> HeaderInfo:
         .join(Unit, Unit.id == RoleMembership.unit_id)
         .where(RoleMembership.person_id == person.id).order_by(Unit.name, Role.name)).all()
     manages = any({"manage", "admin"} & set((caps or "").split()) for *_, caps in rows)
+    designs = any({"design", "admin"} & set((caps or "").split()) for *_, caps in rows)
     return HeaderInfo(person.id, person.username, person.full_name,
-                      tuple(Membership(role, uid, code, name) for role, uid, code, name, _ in rows), manages)
+                      tuple(Membership(role, uid, code, name) for role, uid, code, name, _ in rows), manages, designs)
 
 
 @dataclass(frozen=True)
