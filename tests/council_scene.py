@@ -3,10 +3,12 @@ and helpers to run processes/hop_xet_hoi_dong.bpmn through the engine as its mem
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
+from engine.accounts import hash_password
 from engine.db import Database
 from engine.models import HumanTask, Person
 from engine.org import add_person, add_unit
@@ -17,6 +19,7 @@ CHAIR, SECRETARY = "hx_chu_tich", "hx_thu_ky"
 MEMBERS = ["hx_tv1", "hx_tv2", "hx_tv3", "hx_tv4", "hx_tv5"]
 COUNCIL = [CHAIR, SECRETARY, *MEMBERS]
 OUTSIDER = "hx_giao_vien"
+PASSWORD = "demo1234"
 
 NOMINATIONS = [
     {"ma": "cs1", "loai": "ca_nhan", "ho_ten": "Lê Thị Mai", "username": "hx_tv3", "don_vi": "Trường THCS Hòa Xá",
@@ -28,15 +31,23 @@ NOMINATIONS = [
 ]
 
 
+@cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
 def build_council(db: Database, unit: str = UNIT) -> None:
+    hashed = _password_hash()
     with db.transaction() as session:
         add_unit(session, "phong_hx", "Phòng GDĐT Hòa Xá", "phong")
         add_unit(session, unit, "Trường THCS Hòa Xá", "truong", "phong_hx")
-        add_person(session, CHAIR, "Nguyễn Văn Chủ Tịch", unit, ["hieu_truong", "chu_tich_hoi_dong"])
-        add_person(session, SECRETARY, "Đỗ Thị Thư Ký", unit, ["giao_vien", "thu_ky_hoi_dong"])
+        add_person(session, CHAIR, "Nguyễn Văn Chủ Tịch", unit, ["hieu_truong", "chu_tich_hoi_dong"],
+                   password_hash=hashed)
+        add_person(session, SECRETARY, "Đỗ Thị Thư Ký", unit, ["giao_vien", "thu_ky_hoi_dong"], password_hash=hashed)
         for i, username in enumerate(MEMBERS, start=1):
-            add_person(session, username, f"Thành Viên Số {i}", unit, ["giao_vien", "thanh_vien_hoi_dong"])
-        add_person(session, OUTSIDER, "Giáo Viên Ngoài", unit, ["giao_vien"])
+            add_person(session, username, f"Thành Viên Số {i}", unit, ["giao_vien", "thanh_vien_hoi_dong"],
+                       password_hash=hashed)
+        add_person(session, OUTSIDER, "Giáo Viên Ngoài", unit, ["giao_vien"], password_hash=hashed)
 
 
 def pid(db: Database, username: str) -> int:
@@ -87,3 +98,15 @@ def finish_minutes(db: Database, instance_id: int, conclusion: str | None = None
     tasks.complete(db, pid(db, SECRETARY), minutes.id, {"ket_luan": conclusion or "Hội đồng thống nhất kết quả."})
     [sign] = ready(db, instance_id, "ky_bien_ban")
     tasks.complete(db, pid(db, CHAIR), sign.id, {"quyet_dinh": "ky"})
+
+
+def case_data(db: Database, instance_id: int) -> dict[str, Any]:
+    """The data of a completed case (what a caller of the process receives), read from its state."""
+    from engine.definitions.repository import load_specs
+    from engine.models import Instance
+    from engine.serialization import load_workflow
+
+    with db.transaction() as session:
+        instance = session.get(Instance, instance_id)
+        load_specs(session, instance.definition)
+        return dict(load_workflow(instance.state).data)
