@@ -6,5 +6,6 @@ Importing the package registers the helpers that scripts and expressions of a ru
 """
 
 from engine import council as _council  # noqa: F401,E402  (registers the council helpers)
+from engine import routing as _routing  # noqa: F401,I001  (registers the core-flow helpers: due(), next_level()…)
 from engine.plans import helpers as _plan_helpers  # noqa: F401  (registers milestone helpers)
 from engine.runtime import escalation as _escalation  # noqa: F401  (registers escalate, remind)

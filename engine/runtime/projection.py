@@ -166,6 +166,8 @@ def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | Non
         return None, None
     try:
         value = evaluate_expression(expression, dict(data))
+        if value is None or value == "":
+            return None, None  # the expression says "no deadline" (e.g. due() for a case without a plan)
         due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except (ScriptError, ValueError, TypeError) as exc:
         return None, f"due date {expression!r} could not be computed: {getattr(exc, 'message', exc)}"
