@@ -56,7 +56,7 @@ def annex_sheet(book: Workbook, name: str, head: Letterhead, heading: str, subti
         cell = sheet.cell(row=row, column=column, value=header)
         cell.font, cell.alignment, cell.border = Font(name=FONT, size=12, bold=True), CENTRE, BOX
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+    sheet.freeze_panes = f"A{row + 1}"
     return sheet
 
 
