@@ -25,7 +25,9 @@ VOTES = [
      "khong_tan_thanh": 6, "tong_thanh_vien": 11, "ty_le": 5 / 11, "nguong": 0.5, "dat": False},
 ]
 MINUTES = {"ten_hoi_dong": "Hội đồng Thi đua - Khen thưởng Trường Tiểu học Văn Yên", "ngay_hop": "2024-05-14",
-           "tong_thanh_vien": 11, "co_mat": 9, "vang_mat": ["Lê Văn Ất", "Trần Thị Bính"],
+           "tong_thanh_vien": 11, "vang_mat": ["Lê Văn Ất", "Trần Thị Bính"], "dia_diem": "Phòng họp nhà trường",
+           "co_mat": ["Hoàng Văn Hiệu", "Vũ Văn Minh", "Nguyễn Thị Lan", "Đỗ Văn Bốn", "Lý Thị Năm", "Mai Văn Sáu",
+                      "Cao Thị Bảy", "Hà Văn Tám", "Đinh Thị Chín"], "so_phieu": 10,
            "bieu_quyet_van_ban": ["Lê Văn Ất"], "du_so_luong": True, "bo_phieu_kin": True,
            "chu_tri": "Hoàng Văn Hiệu", "thu_ky": "Vũ Văn Minh", "ket_luan": "Đề nghị công nhận 01 CSTĐ cơ sở."}
 LETTER = {"so": "12/TTr-THVY", "ngay": "2024-05-15", "kinh_gui": "Phòng Giáo dục và Đào tạo quận Hà Đông",

@@ -137,7 +137,10 @@ def test_bien_ban_has_quorum_vote_table_and_totals():
     assert "Họp Hội đồng Thi đua - Khen thưởng Trường Tiểu học Văn Yên xét thi đua, khen thưởng năm học 2023-2024" \
         in paragraphs
     assert "Thành viên Hội đồng: tổng số 11; có mặt 9; vắng mặt 2; biểu quyết bằng văn bản 1." in paragraphs
-    assert "Vắng mặt: Lê Văn Ất, Trần Thị Bính." in paragraphs
+    assert "Vắng mặt: Lê Văn Ất, Trần Thị Bính." in paragraphs and "Địa điểm: Phòng họp nhà trường." in paragraphs
+    assert "Thành viên có mặt: Hoàng Văn Hiệu, Vũ Văn Minh, Nguyễn Thị Lan" in paragraphs[paragraphs.index(
+        "Vắng mặt: Lê Văn Ất, Trần Thị Bính.") - 1]
+    assert "Số phiếu thu về: 10." in paragraphs
     assert ("Số thành viên dự họp và biểu quyết bằng văn bản: 10/11 — đủ số lượng thành viên theo quy định, "
             "phiên họp hợp lệ.") in paragraphs
     assert "Hình thức biểu quyết: bỏ phiếu kín." in paragraphs

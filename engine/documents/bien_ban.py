@@ -72,11 +72,14 @@ def docx(source: DocumentSource) -> bytes:
     w.title(doc, "Biên bản", f"Họp {council} xét thi đua, khen thưởng" + (f" năm học {year}" if year else ""))
     lines = [
         f"Thời gian: ngày {day:%d/%m/%Y}." if day else "Thời gian: ……",
+        f"Địa điểm: {minutes.get('dia_diem') or '……'}.",
         f"Chủ trì: {minutes.get('chu_tri') or '……'}. Thư ký: {minutes.get('thu_ky') or '……'}.",
         "Thành viên Hội đồng: tổng số {}; có mặt {}; vắng mặt {}; biểu quyết bằng văn bản {}.".format(
             *(_count(minutes.get(k)) if _count(minutes.get(k)) is not None else "……"
               for k in ("tong_thanh_vien", "co_mat", "vang_mat", "bieu_quyet_van_ban"))),
     ]
+    if present := _names(minutes.get("co_mat")):
+        lines.append(f"Thành viên có mặt: {present}.")
     if absent := _names(minutes.get("vang_mat")):
         lines.append(f"Vắng mặt: {absent}.")
     if in_writing := _names(minutes.get("bieu_quyet_van_ban")):
@@ -84,6 +87,8 @@ def docx(source: DocumentSource) -> bytes:
     lines.append(quorum_line(minutes))
     secret = minutes.get("bo_phieu_kin")
     lines.append("Hình thức biểu quyết: " + ("bỏ phiếu kín." if secret else "biểu quyết công khai."))
+    if secret and _count(minutes.get("so_phieu")) is not None:
+        lines.append(f"Số phiếu thu về: {_count(minutes.get('so_phieu'))}.")
     for line in lines:
         w.para(doc, line, align="justify", before=3, indent_first=True)
     w.para(doc, "Kết quả biểu quyết (tỷ lệ tính trên tổng số thành viên Hội đồng):", bold=True, before=6, after=3)
