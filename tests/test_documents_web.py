@@ -158,3 +158,16 @@ def test_unit_documents_over_the_api(product, client, token):
     assert client.get(url, headers=token("gv_b1")).status_code == 404
     bad = client.get("/api/v1/units/phong_hd/documents/bang_dang_ky.xlsx", headers=token("ld_phong"))
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "plan"
+
+
+def test_a_letter_sent_up_by_the_phong_carries_the_phong_letterhead(product, app):
+    letter = {"so": "30/TTr-PGD", "ngay": "2025-06-10", "kinh_gui": "UBND thành phố Hà Nội",
+              "noi_dung": "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp thành phố", "nguoi_ky": "Trần Văn Phòng",
+              "chuc_vu_nguoi_ky": "Trưởng phòng"}
+    case = start(product, "th_a", {**full_case(), "to_trinh": letter, "don_vi_gui": "phong_hd"})
+    got = signed_in(app, "ld_phong").get(f"/cases/{case}/documents/to_trinh.docx")
+    paragraphs, rows = docx_lines(got.data)
+    assert rows[0][0].split("\n")[:2] == ["SỞ GDĐT HÀ NỘI", "PHÒNG GDĐT QUẬN HÀ ĐÔNG"]
+    assert "Số: 30/TTr-PGD" in rows[0][0] and "Phòng GDĐT quận Hà Đông kính đề nghị xét tặng:" in paragraphs
+    listed = signed_in(app, "ld_phong").get(f"/cases/{case}/documents/danh_sach_trich_ngang.docx")
+    assert docx_lines(listed.data)[1][0][0].split("\n")[:2] == ["PHÒNG GDĐT QUẬN HÀ ĐÔNG", "TRƯỜNG TIỂU HỌC VĂN YÊN"]

@@ -43,11 +43,22 @@ def letterhead(unit: Unit) -> Letterhead:
     return Letterhead(unit_name=unit.name, parent_name=unit.parent.name if unit.parent else None)
 
 
+def _sender(session: Session, variables: dict[str, Any], case_unit: Unit) -> Letterhead | None:
+    """The unit that sends the tờ trình when it is not the case's unit: `don_vi_gui` (a unit code), in
+    `to_trinh` or at the top level (the core flow sets it as the dossier goes up)."""
+    letter = variables.get("to_trinh") if isinstance(variables.get("to_trinh"), dict) else {}
+    code = letter.get("don_vi_gui") or variables.get("don_vi_gui")
+    if not isinstance(code, str) or code == case_unit.code:
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    return letterhead(unit) if unit is not None else None
+
+
 def source_for_case(session: Session, instance: Instance, today: date) -> DocumentSource:
     variables = case_variables(session, instance)
     place = variables.get("dia_danh") if isinstance(variables.get("dia_danh"), str) else None
     return DocumentSource(letterhead(instance.unit), (CaseData(instance.id, instance.unit.name, variables),),
-                          issued_on=today, place=place)
+                          issued_on=today, place=place, sender=_sender(session, variables, instance.unit))
 
 
 def visible_unit(session: Session, viewer: Viewer, code: str) -> Unit:

@@ -4,7 +4,7 @@ below it, with the issuing unit's letterhead. Plain data: the generators never t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ class DocumentSource:
     place: str | None = None  # địa danh of the place-date line, when the data does not give one
     school_year: str | None = None
     per_unit: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    sender: Letterhead | None = None  # the unit sending the tờ trình, when not the case's unit (`don_vi_gui`)
 
     def single(self) -> dict[str, Any]:
         """The variables of a one-case source (documents that exist per case only)."""
