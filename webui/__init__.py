@@ -41,7 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_web(app: Flask) -> None:
-    from webui import auth, cases, dashboard, dashboard_actions, export, inbox, plans, studio, taskform
+    from webui import auth, cases, dashboard, dashboard_actions, documents, export, inbox, plans, studio, taskform
     from webui.api import api
     from webui.errors import init_error_pages
     from webui.i18n import init_i18n
@@ -58,6 +58,7 @@ def _init_web(app: Flask) -> None:
     for blueprint in (auth.auth, inbox.bp, taskform.bp, cases.bp, dashboard.bp, dashboard_actions.bp, export.bp,
                       plans.bp, studio.load_features()):
         app.register_blueprint(blueprint)
+    app.register_blueprint(documents.bp)
 
 
 def _instance_secret_key(settings: Settings) -> str:

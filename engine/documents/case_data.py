@@ -1,0 +1,85 @@
+"""Reading what documents are made of from the database: a case's current variables, and the cases of
+a unit and the units below it for one plan or school year, as the viewer may see them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.authz import Viewer, visible_instances_clause
+from engine.definitions.repository import load_specs
+from engine.documents.source import CaseData, DocumentSource, Letterhead
+from engine.errors import BadRequest, NotFound
+from engine.models import Instance, Plan, Unit
+from engine.org import subtree_unit_ids
+from engine.serialization import load_workflow
+
+MAX_CASES_PER_DOCUMENT = 2000
+_HOLDING_DATA = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
+def workflow_variables(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """The case's variables as they stand: the data of the top-level tasks that hold data, oldest change
+    first so the latest value of each variable wins, then the workflow's own data (filled at the end)."""
+    holding = [t for t in workflow.tasks.values() if t.state & _HOLDING_DATA]
+    merged: dict[str, Any] = {}
+    for task in sorted(holding, key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    merged.update({k: v for k, v in workflow.data.items() if k != "data_objects"})
+    return merged
+
+
+def case_variables(session: Session, instance: Instance) -> dict[str, Any]:
+    load_specs(session, instance.definition)
+    return workflow_variables(load_workflow(instance.state))
+
+
+def letterhead(unit: Unit) -> Letterhead:
+    return Letterhead(unit_name=unit.name, parent_name=unit.parent.name if unit.parent else None)
+
+
+def source_for_case(session: Session, instance: Instance, today: date) -> DocumentSource:
+    variables = case_variables(session, instance)
+    place = variables.get("dia_danh") if isinstance(variables.get("dia_danh"), str) else None
+    return DocumentSource(letterhead(instance.unit), (CaseData(instance.id, instance.unit.name, variables),),
+                          issued_on=today, place=place)
+
+
+def visible_unit(session: Session, viewer: Viewer, code: str) -> Unit:
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or unit.id not in viewer.scope_unit_ids:
+        raise NotFound(f"no unit {code}")
+    return unit
+
+
+def source_for_unit(session: Session, viewer: Viewer, code: str, *, plan_id: int | None, school_year: str | None,
+                    today: date) -> DocumentSource:
+    """Every case of the unit and the units below it that the viewer may see, of one plan or school year
+    (cases without a plan count for a school year when their `nam_hoc` says so); terminated ones left out."""
+    unit = visible_unit(session, viewer, code)
+    if plan_id is None and not school_year:
+        raise BadRequest("say which cases: ?plan=<id> or ?school_year=2023-2024", field="plan")
+    query = select(Instance).where(Instance.unit_id.in_(subtree_unit_ids(session, {unit.id})),
+                                   Instance.status != "terminated", visible_instances_clause(viewer))
+    if plan_id is not None:
+        query = query.where(Instance.plan_id == plan_id)
+    else:
+        query = query.outerjoin(Plan, Plan.id == Instance.plan_id).where(
+            or_(Plan.school_year == school_year, Instance.plan_id.is_(None)))
+    instances = list(session.scalars(query.order_by(Instance.unit_id, Instance.id).limit(MAX_CASES_PER_DOCUMENT + 1)))
+    if len(instances) > MAX_CASES_PER_DOCUMENT:
+        raise BadRequest(f"more than {MAX_CASES_PER_DOCUMENT} cases: choose a plan or a unit lower in the tree",
+                         field="plan")
+    cases = []
+    for instance in instances:
+        variables = case_variables(session, instance)
+        if plan_id is None and instance.plan_id is None and variables.get("nam_hoc") != school_year:
+            continue
+        cases.append(CaseData(instance.id, instance.unit.name, variables))
+    year = school_year or (session.get(Plan, plan_id).school_year if plan_id and session.get(Plan, plan_id) else None)
+    return DocumentSource(letterhead(unit), tuple(cases), issued_on=today, school_year=year, per_unit=True)

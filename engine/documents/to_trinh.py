@@ -1,0 +1,64 @@
+"""Tờ trình: the submission letter to the supervising level (number, place and date, "Kính gửi", the
+content, the count of proposals per title, the list attached, signer), from `to_trinh` and the
+nominations that passed (`de_nghi_dat`, else the eligible `de_nghi`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.documents import docx_layout as w
+from engine.documents.source import DocumentSource, MissingData, honoree, iso_date, rows_of
+
+
+def letter_of(variables: dict[str, Any]) -> dict[str, Any]:
+    letter = variables.get("to_trinh")
+    if not isinstance(letter, dict) or not letter:
+        raise MissingData("the submission letter has not been filled in yet (no to_trinh)", reason="no_letter")
+    return letter
+
+
+def proposal_counts(variables: dict[str, Any], unit_name: str) -> list[tuple[str, int, int]]:
+    """(title, collectives, individuals) in order of first appearance."""
+    rows = rows_of(variables.get("de_nghi_dat")) or [
+        r for r in rows_of(variables.get("de_nghi")) if r.get("hop_le") is not False]
+    counts: dict[str, list[int]] = {}
+    for person in (honoree(row, unit_name) for row in rows):
+        slot = counts.setdefault(person.danh_hieu or "Khen thưởng", [0, 0])
+        slot[0 if person.collective else 1] += 1
+    return [(name, c, i) for name, (c, i) in counts.items()]
+
+
+def _count_text(collectives: int, individuals: int) -> str:
+    parts = ([f"{collectives:02d} tập thể"] if collectives else []) + ([f"{individuals:02d} cá nhân"]
+                                                                         if individuals else [])
+    return " và ".join(parts)
+
+
+def docx(source: DocumentSource) -> bytes:
+    if source.per_unit:
+        raise MissingData("the submission letter is made per case", reason="per_case_only")
+    variables = source.single()
+    letter = letter_of(variables)
+    year = source.year()
+    to = str(letter.get("kinh_gui") or "……")
+    doc = w.new_document()
+    w.letterhead(doc, source.letterhead, str(letter.get("so") or "……/TTr-……"), iso_date(letter.get("ngay")),
+                 str(letter.get("dia_danh") or "") or source.place)
+    w.title(doc, "Tờ trình", "Về việc đề nghị xét tặng danh hiệu thi đua và hình thức khen thưởng"
+            + (f" năm học {year}" if year else ""))
+    w.para(doc, f"Kính gửi: {to}.", align="center", before=6, after=6)
+    for line in str(letter.get("noi_dung") or "").splitlines():
+        if line.strip():
+            w.para(doc, line.strip(), align="justify", indent_first=True, after=3)
+    counts = proposal_counts(variables, source.cases[0].unit_name if source.cases else "")
+    if counts:
+        w.para(doc, f"{source.letterhead.unit_name} kính đề nghị xét tặng:", align="justify", indent_first=True,
+               before=3, after=3)
+        for name, collectives, individuals in counts:
+            w.para(doc, f"- {name}: {_count_text(collectives, individuals)};", align="justify", indent_first=True)
+        w.para(doc, "(Có danh sách trích ngang, biên bản họp Hội đồng Thi đua - Khen thưởng và hồ sơ kèm theo).",
+               italic=True, align="justify", indent_first=True, before=3)
+    w.para(doc, f"Kính trình {to} xem xét, quyết định./.", align="justify", indent_first=True, before=3, after=12)
+    w.signatures(doc, recipients=("Như trên;", "Lưu: VT, TĐKT."),
+                 right=(str(letter.get("chuc_vu_nguoi_ky") or "Thủ trưởng đơn vị"), str(letter.get("nguoi_ky") or "")))
+    return w.to_bytes(doc)

@@ -1,0 +1,93 @@
+"""Official documents for download: per case (`/cases/<id>/documents/<kind>.<ext>`, for those who may
+see the case) and per unit (`/units/<code>/documents/<kind>.<ext>?plan=|school_year=`, the cases of the
+unit and the units below it that the viewer may see). Others get "not found"; a document whose data the
+case does not have yet gets a 409 page saying what is missing."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, request, send_file, url_for
+from flask_babel import gettext as _
+
+from engine import clock
+from engine.authz import visible_instance
+from engine.documents import Generated, available, generate, kind_for
+from engine.documents.case_data import source_for_case, source_for_unit, visible_unit
+from engine.documents.source import MissingData
+from webui.auth import login_required, viewer_transaction
+from webui.errors import error_page
+
+bp = Blueprint("documents", __name__)
+
+
+def missing_text(exc: MissingData) -> str:
+    return {
+        "no_honorees": _("There is no list of honorees yet: fill in the annex list or the nominations first."),
+        "no_registrations": _("There is no registration yet: the nominations and the registration annexes are "
+                              "still empty."),
+        "no_votes": _("The council has not voted yet, so there are no minutes with vote results."),
+        "no_letter": _("The submission letter (tờ trình) has not been filled in yet."),
+        "per_case_only": _("This document is made for each case: open it from the case page."),
+    }.get(exc.reason, _("The data for this document is not there yet."))
+
+
+def send_document(document: Generated) -> Response:
+    response = send_file(io.BytesIO(document.content), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, conditional=False, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def case_label(instance: Any) -> str:
+    return instance.business_key or f"{instance.unit.name} - hồ sơ {instance.id}"
+
+
+@bp.get("/cases/<int:instance_id>/documents/<kind>.<ext>")
+@login_required
+def case_document(instance_id: int, kind: str, ext: str) -> Any:
+    with viewer_transaction() as (s, viewer):
+        instance = visible_instance(s, viewer, instance_id)
+        kind_for(kind, ext)
+        try:
+            document = generate(kind, ext, source_for_case(s, instance, clock.now_local().date()),
+                                case_label(instance))
+        except MissingData as exc:
+            return error_page(409, missing_text(exc))
+    return send_document(document)
+
+
+@bp.get("/units/<code>/documents/<kind>.<ext>")
+@login_required
+def unit_document(code: str, kind: str, ext: str) -> Any:
+    with viewer_transaction() as (s, viewer):
+        unit = visible_unit(s, viewer, code)
+        kind_for(kind, ext)
+        raw_plan, year = request.args.get("plan", "").strip(), request.args.get("school_year", "").strip() or None
+        if raw_plan and not raw_plan.isdigit():
+            return error_page(400, _("The plan is given by its number, for example ?plan=3."))
+        plan_id = int(raw_plan) if raw_plan else None
+        if plan_id is None and not year:
+            return error_page(400, _("Say which cases to gather: add ?plan=<number> or ?school_year=2023-2024 "
+                                     "to the address."))
+        try:
+            kind_for(kind, ext, per_unit=True)
+            source = source_for_unit(s, viewer, code, plan_id=plan_id, school_year=year,
+                                     today=clock.now_local().date())
+            document = generate(kind, ext, source, f"{unit.name} - {year or f'kế hoạch {plan_id}'}")
+        except MissingData as exc:
+            return error_page(409, missing_text(exc))
+    return send_document(document)
+
+
+@bp.app_template_global()
+def case_documents(instance_id: int) -> list[dict[str, Any]]:
+    """The documents the case has the data for: [{"title", "links": [(format, url)]}] (case page)."""
+    with viewer_transaction() as (s, viewer):
+        instance = visible_instance(s, viewer, instance_id)
+        found = available(source_for_case(s, instance, clock.now_local().date()))
+    return [{"code": kind.code, "title": kind.title,
+             "links": [(ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code, ext=ext))
+                       for ext in formats]} for kind, formats in found]
