@@ -49,7 +49,7 @@ for d in de_nghi:
                             "tong_thanh_vien": tong_thanh_vien, "ty_le": round(tan / tong_thanh_vien, 4),
                             "nguong": nguong, "dat": du_so_luong and tan >= nguong * tong_thanh_vien})
 de_nghi_dat = [d for d, k in zip(de_nghi, ket_qua_hop_xet) if k["dat"]]
-bien_ban = {"ten_hoi_dong": ten_hoi_dong, "ngay_hop": ngay_hop, "tong_thanh_vien": tong_thanh_vien,
+bien_ban = {"ten_hoi_dong": f"Hội đồng Thi đua - Khen thưởng ({case_unit})", "ngay_hop": ngay_hop, "tong_thanh_vien": tong_thanh_vien,
             "co_mat": co_mat, "vang_mat": tong_thanh_vien - co_mat, "du_so_luong": du_so_luong,
             "bo_phieu_kin": bo_phieu_kin, "ket_luan": f"{len(de_nghi_dat)}/{len(de_nghi)} đề nghị đạt"}"""
 
@@ -115,10 +115,9 @@ def xet_chon_dien_hinh_cum() -> Process:
     p.gateway("gw_co_cau", "Đúng 01 tập thể, 01 cá nhân?", TRUONG_KHOI, 3, default="f_gw_co_cau_de_xuat")
     p.user("bieu_quyet", "Biểu quyết danh sách giới thiệu của Cụm", HT, 4, form="phieu_tan_thanh",
            due="milestone('hop_xet_cum_thpt')", unit="truong_bieu_quyet",
-           mi=("truong_trong_cum", "truong_bieu_quyet", "phieu_cum", "phieu"),
-           post="phieu = {'truong': truong_bieu_quyet, 'tan_thanh': tan_thanh}")
+           mi=("truong_trong_cum", "truong_bieu_quyet", "phieu_cum", "tan_thanh"))
     p.script("dem_phieu", "Kiểm phiếu", TRUONG_KHOI, 5, script=(
-        "so_tan_thanh = len([x for x in phieu_cum if x['tan_thanh']])\n"
+        "so_tan_thanh = len([x for x in phieu_cum if x])\n"
         "thong_qua = so_tan_thanh * 2 > len(phieu_cum)"))
     p.gateway("gw_thong_qua", "Quá nửa tán thành?", TRUONG_KHOI, 6, default="f_gw_thong_qua_de_xuat")
     p.user("tiep_nhan", "Văn phòng Sở tiếp nhận danh sách của Cụm", CV, 7, form="tiep_nhan_ho_so", unit="kind:so")
@@ -260,7 +259,7 @@ def xet_thi_dua_cuoi_nam() -> Process:
                 "summary in August) and 004 (Dầu Tiếng: council 12-14/8/2024, provincial proposals on 15/8/2024).\n"
                 "The Phòng aggregates the schools' proposals, its council votes, the proposals go up by tờ trình,\n"
                 "the decision is recorded in the reward registry. Start data: {\"nam_hoc\", \"moc\": {\"tong_hop\",\n"
-                "\"hop\", \"trinh\", \"ket_qua\", \"gui_so\"?, \"khen_cao\"?, \"tong_ket\"?}} (optional steps: key or \"\").")
+                "\"hop\", \"trinh\", \"ket_qua\"?, \"gui_so\"?, \"khen_cao\"?, \"tong_ket\"?}} (optional steps: key or \"\").")
     p.start("start", "Nhận hồ sơ các đơn vị", CV, 0)
     p.user("tong_hop", "Tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị", CV, 1, form="danh_sach_trich_ngang",
            due="milestone(moc['tong_hop'])")
@@ -269,24 +268,29 @@ def xet_thi_dua_cuoi_nam() -> Process:
     p.user("trinh", "Trình hồ sơ đề nghị khen thưởng lên cấp trên", LD_PHONG, 5, form="trinh_cap_tren",
            due="milestone(moc['trinh'])",
            post="to_trinh = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
-    p.gateway("gw_gui_so", "Gửi Sở?", LD_PHONG, 6, default="f_gw_gui_so_quyet_dinh")
+    p.gateway("gw_gui_so", "Gửi Sở?", LD_PHONG, 6, default="f_gw_gui_so_gw_han_ket_qua")
     p.user("gui_so", "Hoàn thiện hồ sơ thi đua, gửi Sở GDĐT", CV, 6, 1, form="nop_ho_so", due="milestone(moc['gui_so'])")
-    p.user("quyet_dinh", "Nhận quyết định khen thưởng, thông báo kết quả", LD_PHONG, 7, form="ghi_quyet_dinh",
+    p.gateway("gw_han_ket_qua", "Kế hoạch có hạn kết quả?", LD_PHONG, 7, default="f_gw_han_ket_qua_nhan_quyet_dinh")
+    p.user("quyet_dinh", "Nhận quyết định khen thưởng, thông báo kết quả", LD_PHONG, 7.5, 1, form="ghi_quyet_dinh",
            due="milestone(moc['ket_qua'])")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 8, script=GHI_SO)
-    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", LD_PHONG, 9, default="f_gw_khen_cao_gw_tong_ket")
-    p.user("khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 9, 1, form="danh_sach_trich_ngang",
+    p.user("nhan_quyet_dinh", "Nhận quyết định khen thưởng của cấp trên", LD_PHONG, 8, form="ghi_quyet_dinh")
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 9, script=GHI_SO)
+    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", LD_PHONG, 10, default="f_gw_khen_cao_gw_tong_ket")
+    p.user("khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 10, 1, form="danh_sach_trich_ngang",
            due="milestone(moc['khen_cao'])")
-    p.gateway("gw_tong_ket", "Tổng kết năm học?", LD_PHONG, 10, default="f_gw_tong_ket_end")
-    p.user("tong_ket", "Hội nghị tổng kết năm học, khen thưởng tập thể tiêu biểu", LD_PHONG, 11, 1,
+    p.gateway("gw_tong_ket", "Tổng kết năm học?", LD_PHONG, 11, default="f_gw_tong_ket_end")
+    p.user("tong_ket", "Hội nghị tổng kết năm học, khen thưởng tập thể tiêu biểu", LD_PHONG, 12, 1,
            form="bao_cao_hoi_nghi", due="milestone(moc['tong_ket'])")
-    p.end("end", "Hoàn thành", LD_PHONG, 12)
+    p.end("end", "Hoàn thành", LD_PHONG, 13)
     p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong")
     p.chain("tinh_ket_qua", "trinh", "gw_gui_so")
     p.flow("gw_gui_so", "gui_so", "Có", "bool(moc.get('gui_so'))")
-    p.flows.append(_back(p, "gw_gui_so", "quyet_dinh", "Không"))
-    p.chain("gui_so", "quyet_dinh")
-    p.chain("quyet_dinh", "ghi_so", "gw_khen_cao")
+    p.flows.append(_back(p, "gw_gui_so", "gw_han_ket_qua", "Không"))
+    p.chain("gui_so", "gw_han_ket_qua")
+    p.flow("gw_han_ket_qua", "quyet_dinh", "Có hạn", "bool(moc.get('ket_qua'))")
+    p.flows.append(_back(p, "gw_han_ket_qua", "nhan_quyet_dinh", "Không"))
+    p.chain("quyet_dinh", "ghi_so")
+    p.chain("nhan_quyet_dinh", "ghi_so", "gw_khen_cao")
     p.flow("gw_khen_cao", "khen_cao", "Có", "bool(moc.get('khen_cao'))")
     p.flows.append(_back(p, "gw_khen_cao", "gw_tong_ket", "Không"))
     p.chain("khen_cao", "gw_tong_ket")
@@ -375,10 +379,9 @@ def ky_ket_giao_uoc_khoi() -> Process:
              script="truong_trong_khoi = don_vi_thanh_vien()\nnoi_dung_da_thong_nhat = noi_dung_giao_uoc")
     p.user("ky_giao_uoc", "Ký giao ước thi đua của Khối", HT, 3, form="ky_giao_uoc",
            due="milestone('ky_ket_giao_uoc_thi_dua')", unit="truong_ky",
-           mi=("truong_trong_khoi", "truong_ky", "chu_ky", "chu_ky_truong"),
-           post="chu_ky_truong = {'truong': truong_ky, 'dong_y': dong_y}")
+           mi=("truong_trong_khoi", "truong_ky", "chu_ky", "dong_y"))
     p.script("tong_hop_chu_ky", "Tổng hợp chữ ký", TRUONG_KHOI, 4,
-             script="so_da_ky = len([c for c in chu_ky if c['dong_y']])")
+             script="so_da_ky = len([c for c in chu_ky if c])")
     p.user("so_ket", "Báo cáo sơ kết hoạt động của Khối", TRUONG_KHOI, 5, form="bao_cao_khoi",
            due="milestone('bao_cao_so_ket_khoi')")
     p.user("tong_ket", "Nộp báo cáo tổng kết và hồ sơ đề nghị khen thưởng của Khối", TRUONG_KHOI, 6,
