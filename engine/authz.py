@@ -62,10 +62,13 @@ def candidate_clause(person_id: Any) -> ColumnElement[bool]:
                           membership.unit_id == task.unit_id)
 
 
-def may_act_on_task(person_id: int | None, assignee_id: int | None, person_is_candidate: bool) -> bool:
-    """The rule of `require_task_actor` from two facts about the task row, without a Viewer:
-    its assignee, or one of its candidates while nobody holds it."""
-    return (person_id is not None and assignee_id == person_id) or (assignee_id is None and person_is_candidate)
+def may_act_on_task(person_id: int | None, assignee_id: int | None, person_is_candidate: bool,
+                    assignee_fixed: bool = False) -> bool:
+    """The rule of `require_task_actor` from facts about the task row, without a Viewer: its
+    assignee, or one of its candidates while nobody holds it (never for a fixed-assignee task)."""
+    if person_id is not None and assignee_id == person_id:
+        return True
+    return assignee_id is None and person_is_candidate and not assignee_fixed
 
 
 def _involved_in_instance(viewer: Viewer) -> ColumnElement[bool]:
@@ -111,8 +114,10 @@ def require_design(viewer: Viewer) -> None:
 
 def require_task_actor(viewer: Viewer, task: HumanTask) -> None:
     """The viewer may work on the task: its assignee, or a candidate while nobody holds it."""
-    if may_act_on_task(viewer.id, task.assignee_id, is_candidate(viewer, task)):
+    if may_act_on_task(viewer.id, task.assignee_id, is_candidate(viewer, task), task.assignee_fixed):
         return
+    if task.assignee_fixed:
+        raise Forbidden("this task is reserved for one person; nobody else may do it")
     if task.assignee_id is not None and is_candidate(viewer, task):
         raise Forbidden("this task is held by someone else")
     raise Forbidden("you are not a candidate for this task")

@@ -1,7 +1,9 @@
 """Our BPMN conventions: how a task spec names its role, unit scope, form and due date.
 
 A lane is named by a role (its code or its Vietnamese label); `spiffworkflow:properties` on a
-task may override with `candidateRole`, `unitScope`, `formKey`, `dueDate`, `reminderDays`.
+task may override with `candidateRole`, `unitScope`, `formKey`, `dueDate`, `reminderDays`, and fix
+who does it with `assignee` (an expression giving a username, evaluated per task, so per instance of a
+multi-instance task); `ballotBox` / `secretBallot` make a task a ballot (engine.council.ballots).
 Lint (deploy time) and assignment (run time) both read task specs through these functions, so
 the two can never disagree.
 """
@@ -46,6 +48,24 @@ def is_unit_scope_expression(scope: str) -> bool:
 
 def task_form_key(task_spec: Any) -> str | None:
     return _prop(task_spec, "formKey")
+
+
+def task_assignee_expression(task_spec: Any) -> str | None:
+    """A script expression yielding the username of the one person who must do this task instance."""
+    return _prop(task_spec, "assignee")
+
+
+def task_ballot_box_expression(task_spec: Any) -> str | None:
+    """A script expression yielding the id of the ballot box this task's form values are cast into."""
+    return _prop(task_spec, "ballotBox")
+
+
+def task_secret_ballot_expression(task_spec: Any) -> str | None:
+    """A script expression: true when the ballot is secret (default true for a ballot task)."""
+    return _prop(task_spec, "secretBallot")
+
+
+EXPRESSION_PROPERTIES = ("assignee", "ballotBox", "secretBallot")
 
 
 def task_due_expression(task_spec: Any) -> str | None:

@@ -174,6 +174,12 @@ def _lint_human_task(task: Any, view: TaskView, out: _Collector,
         out.add(_property_element(task, "formKey"), task_id,
                 f"unknown form '{form_key}'; known forms: {_known(forms)}")
 
+    for name in conv.EXPRESSION_PROPERTIES:
+        expression = conv.task_properties(view).get(name)
+        if expression is not None and expression.strip():
+            out.findings(_property_element(task, name), task_id, f"{name} expression",
+                         ex.check_script(expression.strip(), "eval"), text_lines=False)
+
     due = conv.task_due_expression(view)
     if due is not None:
         out.findings(_property_element(task, "dueDate"), task_id, "dueDate", ex.check_due_date(due),

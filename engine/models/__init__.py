@@ -3,6 +3,7 @@
 from engine.models.attachments import Attachment
 from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
+from engine.models.council import BallotBox, CouncilRule
 from engine.models.definitions import FormDefinition, ProcessDefinition
 from engine.models.groups import UnitGroupMember
 from engine.models.notifications import Notification
@@ -26,5 +27,6 @@ __all__ = [
     "VirtualClock",
     "Milestone", "Plan",
     "Award", "AwardQuota", "DisciplineRecord",
+    "BallotBox", "CouncilRule",
     "UnitGroupMember",
 ]

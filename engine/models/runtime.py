@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base
@@ -93,6 +93,9 @@ class HumanTask(Base):
     role_code: Mapped[str | None] = mapped_column(String(64))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # set by the task's `assignee` property (e.g. one ballot per council member): only that person may
+    # do it; it cannot be claimed, handed back, delegated or reassigned
+    assignee_fixed: Mapped[bool] = mapped_column(default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(16), default="ready")
     is_orphan: Mapped[bool] = mapped_column(default=False)
     assignment_problem: Mapped[str | None] = mapped_column(Text)

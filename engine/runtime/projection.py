@@ -9,16 +9,23 @@ read these tables and never deserialize workflows.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Table, bindparam, select
 
 from engine.assignment import assign, no_candidates_problem_parts
 from engine.calendar import OutOfRange, current
-from engine.definitions.conventions import task_due_expression, task_form_key, task_reminder_days
+from engine.definitions.conventions import (
+    task_assignee_expression,
+    task_due_expression,
+    task_form_key,
+    task_reminder_days,
+)
+from engine.models import Person
 from engine.runtime import writes
 from engine.scripting import ScriptError, evaluate_expression
 from engine.serialization import SPEC_CACHE
@@ -90,21 +97,46 @@ def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
     assignment = assign(ctx.connection, lambda: ctx.session, spec, ctx.instance.unit_id, task.data,
                         check_candidates=False)
     due_at, remind_at, due_problem = deadline_of(spec, task.data)
-    problems = [p for p in (assignment.problem, due_problem) if p]
+    fixed = task_assignee_expression(spec) is not None
+    assignee_id, assignee_problem = fixed_assignee(ctx, spec, task.data) if fixed else (None, None)
+    problems = [p for p in (assignment.problem, assignee_problem, due_problem) if p]
     row = {
         "spiff_task_id": str(task.id), "name": spec.bpmn_id or spec.name,
         "title": (spec.bpmn_name or spec.bpmn_id or spec.name)[:500], "role_code": assignment.role_code,
-        "unit_id": assignment.unit_id, "assignee_id": None, "status": "ready",
-        "is_orphan": assignment.problem is not None, "assignment_problem": "; ".join(problems) or None,
+        "unit_id": assignment.unit_id, "assignee_id": assignee_id, "assignee_fixed": fixed, "status": "ready",
+        "is_orphan": assignment.problem is not None or (fixed and assignee_id is None),
+        "assignment_problem": "; ".join(problems) or None,
         "form_key": task_form_key(spec), "due_at": due_at, "remind_at": remind_at, "reminded_at": None,
         "overdue_notified_at": None, "escalated_at": None, "created_at": ctx.now, "completed_at": None,
         "completed_by_id": None,
     }
+    if fixed:
+        return row  # whether others hold the role does not matter: only the fixed assignee may do it
     if assignment.candidates_unchecked and assignment.role_code is not None:
         # the INSERT checks whether anyone holds the role there (one statement instead of two)
         prefix, suffix = no_candidates_problem_parts(assignment.role_code)
         row[writes.NO_CANDIDATES_PROBLEM] = (prefix, suffix + "".join(f"; {p}" for p in problems))
     return row
+
+
+_PERSON = cast(Table, Person.__table__)
+_ACTIVE_PERSON_BY_USERNAME = select(_PERSON.c.id).where(_PERSON.c.username == bindparam("username"),
+                                                        _PERSON.c.active.is_(True))
+
+
+def fixed_assignee(ctx: ActionContext, spec: Any, data: dict[str, Any]) -> tuple[int | None, str | None]:
+    """(person id, None) of the task's `assignee` expression, or (None, why it names nobody)."""
+    expression = task_assignee_expression(spec) or ""
+    try:
+        username = evaluate_expression(expression, dict(data))
+    except ScriptError as exc:
+        return None, f"assignee {expression!r} could not be computed: {exc.message}"
+    if not isinstance(username, str) or not username:
+        return None, f"assignee {expression!r} gave {username!r}, not a username"
+    person_id = ctx.connection.scalar(_ACTIVE_PERSON_BY_USERNAME, {"username": username})
+    if person_id is None:
+        return None, f"assignee {username!r} is not an active user"
+    return int(person_id), None
 
 
 def deadline_of(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, datetime | None, str | None]:
@@ -134,6 +166,8 @@ def _due_at(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, str | Non
         return None, None
     try:
         value = evaluate_expression(expression, dict(data))
+        if value is None or value == "":
+            return None, None  # the expression says "no deadline" (e.g. due() for a case without a plan)
         due = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except (ScriptError, ValueError, TypeError) as exc:
         return None, f"due date {expression!r} could not be computed: {getattr(exc, 'message', exc)}"

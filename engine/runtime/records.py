@@ -63,6 +63,7 @@ class TaskRow:
     assignee_id: int | None
     status: str
     form_key: str | None
+    assignee_fixed: bool = False  # only the assignee may act (the task's `assignee` property)
     actor_is_candidate: bool = False  # the acting person holds (role_code, unit_id)
     form_hash: str | None = None  # content hash of the latest version of form_key
     changes: dict[str, Any] = field(default_factory=dict)
@@ -76,7 +77,8 @@ class TaskRow:
 
 _INSTANCE_FIELDS = [INSTANCE.c[name] for name in InstanceRecord.__dataclass_fields__]
 _TASK_FIELDS = [HUMAN_TASK.c[name] for name in
-                ("id", "spiff_task_id", "name", "role_code", "unit_id", "assignee_id", "status", "form_key")]
+                ("id", "spiff_task_id", "name", "role_code", "unit_id", "assignee_id", "status", "form_key",
+                 "assignee_fixed")]
 _ACTOR_IS_CANDIDATE = candidate_clause(bindparam("actor_id"))
 _LATEST_FORM_HASH = select(FORM.c.content_hash).where(FORM.c.key == HUMAN_TASK.c.form_key) \
     .order_by(FORM.c.version.desc()).limit(1).scalar_subquery()
@@ -110,7 +112,8 @@ _N_INSTANCE = len(_INSTANCE_FIELDS)
 
 
 def _task_row(values: Any) -> TaskRow:
-    return TaskRow(*values[:8], actor_is_candidate=bool(values[8]), form_hash=values[9])
+    return TaskRow(*values[:8], assignee_fixed=bool(values[8]), actor_is_candidate=bool(values[9]),
+                   form_hash=values[10])
 
 
 def load_instance(connection: Connection, *, instance_id: int | None = None, task_id: int | None = None,

@@ -18,6 +18,7 @@ from engine.authz import (
     require_task_actor,
     visible_task,
 )
+from engine.council.ballots import cast_ballot, is_ballot
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.forms import CompiledForm, compiled_form, latest_form, validate_form_data
@@ -52,10 +53,17 @@ def _set_assignee(session: Session, task: HumanTask, new: int | None, expected: 
     session.refresh(task)
 
 
+def _refuse_if_fixed(task: HumanTask) -> None:
+    if task.assignee_fixed:
+        raise Forbidden("this task is reserved for one person: it cannot be claimed, handed back, "
+                        "delegated or reassigned")
+
+
 def claim(db: Database, actor_id: int, task_id: int) -> HumanTask:
     with db.transaction() as session:
         viewer = _viewer(session, actor_id)
         task = _open_task(session, viewer, task_id)
+        _refuse_if_fixed(task)
         if not is_candidate(viewer, task):
             raise Forbidden("you are not a candidate for this task")
         if task.assignee_id == actor_id:
@@ -71,6 +79,7 @@ def unclaim(db: Database, actor_id: int, task_id: int) -> HumanTask:
     with db.transaction() as session:
         viewer = _viewer(session, actor_id)
         task = _open_task(session, viewer, task_id)
+        _refuse_if_fixed(task)
         if task.assignee_id is None:
             return task
         if task.assignee_id != actor_id:
@@ -91,6 +100,7 @@ def delegate(db: Database, actor_id: int, task_id: int, username: str, *, as_man
     with db.transaction() as session:
         viewer = _viewer(session, actor_id)
         task = _open_task(session, viewer, task_id)
+        _refuse_if_fixed(task)
         if as_manager:
             require_manage(viewer, task.instance)
         else:
@@ -131,7 +141,7 @@ def _authorize_completion(ctx: ActionContext, row: TaskRow) -> None:
 
     Only a refusal loads the person's whole view, so an outsider still gets NotFound (ids cannot
     be probed) and a candidate of a task held by someone else gets Forbidden."""
-    if may_act_on_task(ctx.actor_id, row.assignee_id, row.actor_is_candidate):
+    if may_act_on_task(ctx.actor_id, row.assignee_id, row.actor_is_candidate, row.assignee_fixed):
         return
     task = _open_task(ctx.session, ctx.viewer, row.id)
     if ctx.instance.status != "running":
@@ -165,6 +175,8 @@ def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion
         spiff_task = ctx.spiff_task(row)
         if spiff_task.state != TaskState.READY:  # the row and the workflow disagree: never run it twice
             raise Conflict(f"task {task_id} is no longer open")
+        if is_ballot(spiff_task.task_spec):  # the values go into the ballot box, not (all) into the case
+            values = cast_ballot(ctx, spiff_task, values)
         spiff_task.data.update(values)
         row.change(assignee_id=actor_id, completed_by_id=actor_id)
 

@@ -1,0 +1,259 @@
+"""The nominations (`de_nghi`) of a case through the core flow: routing, eligibility flags before
+submission, council results, and recording decided titles in the reward registry.
+
+Functions of a session and plain case data (lists of dicts, CONTRACTS.md "de_nghi"), so the script
+helpers (`engine.routing.helpers`) and tests call the same code. Keys this module adds to a
+nomination (all optional for callers): `tuyen` (level keys from the school to the deciding level),
+`cap_quyet_dinh`, `co_quan_quyet_dinh`, `buoc` (index in `tuyen` of the level holding it now),
+`trang_thai` (cho_trinh | cho_quyet_dinh | da_khen | khong_dat | rut), `hop_le`, `ly_do`,
+`so_quyet_dinh`, `ngay_quyet_dinh`, `cap_da_xet`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.errors import EngineError, InvalidInput
+from engine.models import Unit
+from engine.org import ancestors_and_self
+from engine.registry.awards import existing_duplicate, parse_award, record_award
+from engine.registry.subjects import subject_from
+from engine.routing.table import LEVELS, RoutingError, route
+from engine.rules.eligibility import Nomination, evaluate_eligibility
+
+PENDING = "cho_trinh"
+TO_DECIDE = "cho_quyet_dinh"
+DECIDED = "da_khen"
+FAILED = "khong_dat"
+WITHDRAWN = "rut"
+NO_RULES = "Chưa có bảng điều kiện cho danh hiệu này: Hội đồng xem xét"
+
+
+def active(nominations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [n for n in nominations if not n.get("rut") and n.get("trang_thai") != WITHDRAWN]
+
+
+def with_routes(nominations: list[dict[str, Any]], school_level: str, on: date) -> list[dict[str, Any]]:
+    """Each nomination with its route for a dossier dated `on` (a new list of new dicts)."""
+    out = []
+    for n in nominations:
+        item = dict(n)
+        try:
+            found = route(school_level, str(item.get("danh_hieu", "")), on)
+        except RoutingError as exc:
+            item.update(hop_le=False, ly_do=f"Không xác định được cấp quyết định: {exc}")
+            out.append(item)
+            continue
+        item.update(tuyen=[level.key for level in found.chain], cap_quyet_dinh=found.deciding.key,
+                    co_quan_quyet_dinh=found.deciding.authority, buoc=0, trang_thai=item.get("trang_thai") or PENDING)
+        out.append(item)
+    return out
+
+
+def _subject_data(n: dict[str, Any], case_unit: Unit) -> dict[str, Any]:
+    unit = str(n.get("ma_don_vi") or case_unit.code)
+    if n.get("loai") == "tap_the":
+        return {"unit": unit}
+    if n.get("username"):
+        return {"username": n["username"], "unit": unit}
+    return {"name": n.get("ho_ten"), "unit": unit}
+
+
+def _hints(n: dict[str, Any], school_year: str, proposed_with: list[str]) -> dict[str, Any]:
+    hints: dict[str, Any] = {"school_year": school_year}
+    if n.get("xep_loai"):
+        hints["collective_rating" if n.get("loai") == "tap_the" else "rating"] = n["xep_loai"]
+    if n.get("loai") != "tap_the":
+        if proposed_with:
+            hints["proposed_with"] = proposed_with
+        if n.get("pham_vi_sang_kien"):
+            hints["initiative_scope"] = n["pham_vi_sang_kien"]
+        if isinstance(n.get("so_sang_kien"), int):
+            hints["initiatives"] = n["so_sang_kien"]
+    return hints
+
+
+def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[str, Any]], receipt_date: date,
+                      school_year: str) -> list[dict[str, Any]]:
+    """Flag each active nomination: `hop_le` and, when not eligible, `ly_do` (the rules' reasons), on the
+    rule set in force at `receipt_date`. Titles without a decision table are left to the council."""
+    out = []
+    titles_of: dict[str, list[str]] = {}
+    for n in active(nominations):
+        key = n.get("username") or n.get("ho_ten") or ""
+        titles_of.setdefault(str(key), []).append(str(n.get("danh_hieu")))
+    for n in nominations:
+        item = dict(n)
+        out.append(item)
+        if not active([item]):
+            continue
+        if "tuyen" not in item:  # no route: with_routes already said why
+            continue
+        others = [t for t in titles_of.get(str(item.get("username") or item.get("ho_ten") or ""), [])
+                  if t != item.get("danh_hieu")]
+        try:
+            subject = subject_from(session, _subject_data(item, case_unit))
+            result = evaluate_eligibility(session, Nomination(
+                subject, str(item.get("danh_hieu")), receipt_date,
+                _hints(item, school_year, others if item.get("loai") != "tap_the" else [])))
+        except InvalidInput as exc:
+            if str(exc).startswith("title: no eligibility rules"):
+                item.update(hop_le=True, ly_do=NO_RULES)
+            else:
+                item.update(hop_le=False, ly_do=f"Thông tin đề nghị chưa đúng: {exc}")
+            continue
+        except EngineError as exc:
+            item.update(hop_le=False, ly_do=f"Thông tin đề nghị chưa đúng: {exc}")
+            continue
+        if result.eligible:
+            item.update(hop_le=True, ly_do="")
+        else:
+            item.update(hop_le=False, ly_do="; ".join(result.reasons) or "Chưa đủ điều kiện")
+    return out
+
+
+def blocking(nominations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Active nominations that may not be submitted (not eligible, reason given)."""
+    return [n for n in active(nominations) if n.get("hop_le") is False]
+
+
+def refusal_message(nominations: list[dict[str, Any]]) -> str:
+    blocked = blocking(nominations)
+    if not blocked:
+        return ""
+    lines = [f"- {n.get('ho_ten') or n.get('don_vi') or n.get('ma')} ({n.get('danh_hieu')}): {n.get('ly_do')}"
+             for n in blocked]
+    return ("Chưa thể trình: " + str(len(blocked)) + " đề nghị chưa đủ điều kiện. Sửa thông tin hoặc rút đề nghị "
+            "(đánh dấu \"Rút\") rồi hoàn thành lại:\n" + "\n".join(lines))
+
+
+def current_level(n: dict[str, Any]) -> str | None:
+    tuyen, step = n.get("tuyen") or [], n.get("buoc", 0)
+    return tuyen[step] if isinstance(step, int) and 0 <= step < len(tuyen) else None
+
+
+def level_unit(case_unit: Unit, level_key: str) -> Unit | None:
+    """The unit standing for `level_key` above (or at) the case's school; None when the organisation has none."""
+    kinds = LEVELS[level_key].kinds
+    for kind in kinds:
+        for unit in ancestors_and_self(case_unit):
+            if unit.kind == kind:
+                return unit
+    return None
+
+
+def next_hop(case_unit: Unit, nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The next level to receive nominations: the lowest level holding some pending ones.
+
+    `{"cap", "ten_cap", "co_quan", "don_vi" (unit code, None outside the organisation), "ten_don_vi",
+    "ma": [codes]}`; None when nothing is pending."""
+    pending = [n for n in active(nominations) if n.get("trang_thai") == PENDING and current_level(n)]
+    if not pending:
+        return None
+    order = list(LEVELS)
+    pending.sort(key=lambda n: (n.get("buoc", 0), order.index(current_level(n) or "truong")))
+    key = current_level(pending[0]) or "truong"
+    step = pending[0].get("buoc", 0)
+    group = [n for n in pending if current_level(n) == key and n.get("buoc", 0) == step]
+    unit = level_unit(case_unit, key)
+    level = LEVELS[key]
+    return {"cap": key, "ten_cap": level.name, "co_quan": level.authority,
+            "don_vi": unit.code if unit else None, "ten_don_vi": unit.name if unit else level.name,
+            "buoc": step, "ma": [str(n.get("ma")) for n in group]}
+
+
+def apply_council(nominations: list[dict[str, Any]], codes: list[str], passed: list[dict[str, Any]],
+                  level_key: str) -> list[dict[str, Any]]:
+    """After the council of `level_key` voted on `codes`: passed ones are decided here or go one level up."""
+    passed_codes = {str(p.get("ma")) for p in passed}
+    out = []
+    for n in nominations:
+        item = dict(n)
+        if str(item.get("ma")) in codes and active([item]):
+            item["cap_da_xet"] = level_key
+            if str(item.get("ma")) not in passed_codes:
+                item["trang_thai"] = FAILED
+            elif item.get("cap_quyet_dinh") == level_key:
+                item["trang_thai"] = TO_DECIDE
+            else:
+                item["buoc"] = int(item.get("buoc", 0)) + 1
+                item["trang_thai"] = PENDING
+        out.append(item)
+    return out
+
+
+def to_decide(nominations: list[dict[str, Any]], codes: list[str] | None = None) -> list[dict[str, Any]]:
+    return [n for n in active(nominations) if n.get("trang_thai") == TO_DECIDE
+            and (codes is None or str(n.get("ma")) in codes)]
+
+
+def record_decision(session: Session, case_unit: Unit, nominations: list[dict[str, Any]], codes: list[str],
+                    decision: dict[str, Any], *, school_year: str, deciding_unit: str | None,
+                    authority: str | None, instance_id: int | None) -> list[dict[str, Any]]:
+    """Record each nomination of `codes` waiting for this decision in the reward registry (subject, title,
+    school year, decision number and date, deciding unit or authority, case) and mark it decided.
+
+    A decision recorded before (same subject, title, year and number: a retried step) is not recorded twice.
+    `decision["khong_dat"]` may list codes the decision did not grant (they become `khong_dat`)."""
+    refused = {str(c) for c in decision.get("khong_dat") or []}
+    out = []
+    for n in nominations:
+        item = dict(n)
+        out.append(item)
+        if str(item.get("ma")) not in codes or item.get("trang_thai") != TO_DECIDE or not active([item]):
+            continue
+        if str(item.get("ma")) in refused:
+            item["trang_thai"] = FAILED
+            continue
+        data = {**_subject_data(item, case_unit), "title": item.get("danh_hieu"), "school_year": school_year,
+                "decision_number": decision.get("so"), "decision_date": decision.get("ngay"),
+                "case": instance_id or None, "note": str(item.get("thanh_tich") or "")[:2000]}
+        if deciding_unit:
+            data["deciding_unit"] = deciding_unit
+        data["deciding_authority"] = decision.get("co_quan") or authority
+        parsed = parse_award(session, data)
+        if existing_duplicate(session, parsed) is None:
+            record_award(session, parsed, None, source="process")
+        item.update(trang_thai=DECIDED, so_quyet_dinh=parsed.decision_number,
+                    ngay_quyet_dinh=parsed.decision_date.isoformat(),
+                    co_quan_da_quyet_dinh=decision.get("co_quan") or authority)
+    return out
+
+
+EDITABLE = ("loai", "ho_ten", "username", "don_vi", "ma_don_vi", "chuc_vu", "danh_hieu", "thanh_tich", "xep_loai",
+            "pham_vi_sang_kien", "so_sang_kien", "rut")
+
+
+def merge_edits(before: list[dict[str, Any]], edited: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The nominations after the consolidation form: rows keep what the form does not show (route, username…)
+    by their code `ma`; a row without a known code is new (code `bs<n>`); a row left out is withdrawn."""
+    by_code = {str(n.get("ma")): n for n in before}
+    seen: set[str] = set()
+    out: list[dict[str, Any]] = []
+    added = 0
+    for row in edited:
+        code = str(row.get("ma") or "")
+        if code in by_code and code not in seen:
+            item = dict(by_code[code])
+        else:
+            added += 1
+            while f"bs{added}" in by_code:
+                added += 1
+            code = f"bs{added}"
+            item = {"ma": code, "loai": "ca_nhan"}
+        seen.add(code)
+        for key in EDITABLE:
+            if key in row and row[key] is not None:
+                item[key] = row[key]
+        item.pop("hop_le", None)
+        item.pop("ly_do", None)
+        item.pop("trang_thai", None)
+        out.append(item)
+    for code, n in by_code.items():
+        if code not in seen:
+            out.append({**n, "rut": True, "trang_thai": WITHDRAWN})
+    return out

@@ -1,0 +1,147 @@
+"""The core flow `xet_thi_dua_nam_hoc` end to end on the virtual clock: registration, the eligibility gate
+before submission, the school council, the tờ trình, the supervising level's council and decision (Phòng
+before 1/7/2025, UBND xã after, Sở for THPT), decided titles written to the reward registry, and a khen cao
+proposal going up beyond the organisation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from engine.registry.awards import parse_award, record_award
+from engine.serialization import load_workflow
+from tests.core_flow_support import (
+    add_commune_school,
+    awards,
+    complete,
+    deploy_core_flow,
+    make_core_plan,
+    only,
+    ready,
+    set_clock,
+    start,
+    task_data,
+    unit_of,
+)
+from tests.helpers import instance_row
+
+TO_TRINH = {"so": "15/TTr-THVY", "ngay": "2025-05-19", "kinh_gui": "Phòng GDĐT quận Hà Đông",
+            "noi_dung": "Đề nghị công nhận danh hiệu thi đua năm học 2024-2025", "nguoi_ky": "Hoàng Văn Hiệu",
+            "chuc_vu_nguoi_ky": "Hiệu trưởng"}
+
+
+def decision(number: str, day: str, body: str, **extra: str) -> dict[str, str]:
+    return {"so": number, "ngay": day, "co_quan": body, "nguoi_ky": "Người ký", **extra}
+
+
+@pytest.fixture
+def flow(org):
+    deploy_core_flow(org)
+    add_commune_school(org)
+    return org
+
+
+def past_award(db, username: str, title: str, year: int) -> None:
+    with db.transaction() as session:
+        record_award(session, parse_award(session, {
+            "username": username, "title": title, "school_year": f"{year}-{year + 1}",
+            "decision_number": f"{year}/QĐ-UBND", "decision_date": f"{year + 1}-06-20",
+            "deciding_authority": "Chủ tịch UBND quận Hà Đông"}), None)
+
+
+def rows_for_form(nominations):
+    keep = ("ma", "loai", "ho_ten", "chuc_vu", "danh_hieu", "xep_loai", "pham_vi_sang_kien", "thanh_tich", "rut")
+    return [{k: n[k] for k in keep if n.get(k) is not None} for n in nominations]
+
+
+def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(flow):
+    set_clock(flow, "2024-10-01T08:00:00+07:00")
+    plan = make_core_plan(flow, 2024)
+    for year in (2022, 2023):  # two CSTĐ cơ sở before; the third is proposed in this dossier
+        past_award(flow, "gv_a2", "chien_si_thi_dua_co_so", year)
+    case = start(flow, "th_a", plan, nam_hoc="2024-2025", ngay_ho_so="2025-05-15", de_nghi=[
+        {"ma": "ld2", "loai": "ca_nhan", "ho_ten": "Vũ Văn Minh", "username": "gv_a2",
+         "danh_hieu": "lao_dong_tien_tien", "xep_loai": "HTXSNV"},
+        {"ma": "cs2", "loai": "ca_nhan", "ho_ten": "Vũ Văn Minh", "username": "gv_a2",
+         "danh_hieu": "chien_si_thi_dua_co_so", "xep_loai": "HTXSNV"}])
+
+    # registration: one task per teacher, one for the school's collectives, all due at the plan's milestone
+    personal = ready(flow, case, "dang_ky_ca_nhan")
+    assert len(personal) == 2 and {r.role_code for r in personal} == {"giao_vien"}
+    assert {r.due_at for r in ready(flow, case)} == {datetime(2024, 10, 14, 17, 0, tzinfo=UTC)}
+    teachers = {task_data(flow, r)["giao_vien"]["username"]: r for r in personal}
+    from engine.runtime import tasks
+    from tests.helpers import person_id
+    tasks.complete(flow, person_id(flow, "gv_a1"), teachers["gv_a1"].id,
+                   {"ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien", "nam_hoc": "2024-2025"})
+    tasks.complete(flow, person_id(flow, "gv_a2"), teachers["gv_a2"].id,
+                   {"ho_ten": "Vũ Văn Minh", "danh_hieu": "chien_si_thi_dua_tinh", "nam_hoc": "2024-2025"})
+    complete(flow, case, "dang_ky_tap_the", "ht_a",
+             {"tap_the": [{"ten_tap_the": "Tổ khối 5", "danh_hieu": "giay_khen", "thanh_tich": "Dẫn đầu phong trào"}]})
+
+    # consolidation: the eligibility tables flag what cannot be submitted, with the reason
+    set_clock(flow, "2025-05-05T08:00:00+07:00")
+    row = only(flow, case, "tong_hop")
+    assert row.role_code == "thu_ky_hoi_dong" and row.due_at == datetime(2025, 5, 9, 17, 0, tzinfo=UTC)
+    data = task_data(flow, row)
+    by_code = {n["ma"]: n for n in data["de_nghi"]}
+    assert set(by_code) == {"ld2", "cs2", "cn1", "cn2", "tt1"}
+    assert by_code["cn1"]["hop_le"] is False and by_code["cn1"]["ly_do"]  # no rating given yet
+    assert by_code["cn2"]["hop_le"] is False  # CSTĐ tỉnh without a provincial-scope initiative
+    assert by_code["ld2"]["hop_le"] is True and by_code["cs2"]["hop_le"] is True
+    assert by_code["tt1"]["hop_le"] is True  # Giấy khen: no table, the council decides
+    assert "Chưa thể trình" in data["thong_bao"] and "Nguyễn Thị Lan" in data["thong_bao"]
+
+    # submitting unchanged is refused: the same task comes back with the reason
+    complete(flow, case, "tong_hop", "gv_a2", {"de_nghi": rows_for_form(data["de_nghi"])})
+    again = only(flow, case, "tong_hop")
+    assert again.id != row.id
+    assert "Nguyễn Thị Lan" in task_data(flow, again)["thong_bao"]
+
+    # fixed: rating for Lan, provincial initiative for Minh
+    fixed = rows_for_form(data["de_nghi"])
+    for n in fixed:
+        if n["ma"] == "cn1":
+            n["xep_loai"] = "HTTNV"
+        if n["ma"] == "cn2":
+            n["pham_vi_sang_kien"] = "tinh"
+    complete(flow, case, "tong_hop", "gv_a2", {"de_nghi": fixed})
+
+    # the school council passed everything; the Hiệu trưởng decides the Giấy khen
+    set_clock(flow, "2025-05-16T15:00:00+07:00")
+    complete(flow, case, "quyet_dinh_truong", "ht_a", decision("20/QĐ-THVY", "2025-05-16", "Hiệu trưởng"))
+    assert awards(flow, case) == [("Trường Tiểu học Văn Yên", "giay_khen", "20/QĐ-THVY", "th_a", "Hiệu trưởng")]
+
+    # tờ trình to the Phòng (route by the dossier's date: before 1/7/2025)
+    submit = only(flow, case, "lap_to_trinh")
+    assert submit.role_code == "hieu_truong" and submit.due_at == datetime(2025, 5, 19, 17, 0, tzinfo=UTC)
+    complete(flow, case, "lap_to_trinh", "ht_a", TO_TRINH)
+
+    receive = only(flow, case, "tiep_nhan")
+    assert receive.role_code == "chuyen_vien_thi_dua" and unit_of(flow, receive) == "phong_hd"
+    assert receive.due_at == datetime(2025, 6, 9, 17, 0, tzinfo=UTC)
+    complete(flow, case, "tiep_nhan", "cv_phong", {"so_vao_so": "112", "ngay_nhan": "2025-05-20"})
+    set_clock(flow, "2025-06-05T08:00:00+07:00")
+    complete(flow, case, "quyet_dinh_cap", "cv_phong",
+             decision("456/QĐ-UBND", "2025-06-04", "Chủ tịch UBND quận Hà Đông"))
+    decided = awards(flow, case)[1:]
+    assert sorted(decided) == sorted([
+        ("Vũ Văn Minh", "lao_dong_tien_tien", "456/QĐ-UBND", "phong_hd", "Chủ tịch UBND quận Hà Đông"),
+        ("Vũ Văn Minh", "chien_si_thi_dua_co_so", "456/QĐ-UBND", "phong_hd", "Chủ tịch UBND quận Hà Đông"),
+        ("Nguyễn Thị Lan", "lao_dong_tien_tien", "456/QĐ-UBND", "phong_hd", "Chủ tịch UBND quận Hà Đông")])
+
+    # khen cao: CSTĐ tỉnh goes up from the Phòng to the UBND tỉnh (outside this organisation)
+    complete(flow, case, "lap_to_trinh_len", "cv_phong", {**TO_TRINH, "so": "30/TTr-PGD", "kinh_gui": "UBND thành phố"})
+    outside = only(flow, case, "nhap_quyet_dinh_ngoai")
+    assert unit_of(flow, outside) == "phong_hd" and outside.due_at == datetime(2025, 7, 14, 17, 0, tzinfo=UTC)
+    set_clock(flow, "2025-07-10T08:00:00+07:00")
+    complete(flow, case, "nhap_quyet_dinh_ngoai", "cv_phong",
+             decision("789/QĐ-UBND", "2025-07-08", "Chủ tịch UBND thành phố Hà Nội"))
+    assert awards(flow, case)[-1] == ("Vũ Văn Minh", "chien_si_thi_dua_tinh", "789/QĐ-UBND", None,
+                                      "Chủ tịch UBND thành phố Hà Nội")
+    done = instance_row(flow, case)
+    assert done.status == "completed", done.incident_message
+    final = {n["ma"]: n for n in load_workflow(done.state).data["de_nghi"]}
+    assert {n["trang_thai"] for n in final.values()} == {"da_khen"}
+    assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]
