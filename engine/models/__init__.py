@@ -5,6 +5,7 @@ from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
 from engine.models.council import BallotBox, CouncilRule
 from engine.models.definitions import FormDefinition, ProcessDefinition
+from engine.models.groups import UnitGroupMember
 from engine.models.notifications import Notification
 from engine.models.org import ApiToken, Person, Role, RoleMembership, Unit
 from engine.models.plans import Milestone, Plan
@@ -27,4 +28,5 @@ __all__ = [
     "Milestone", "Plan",
     "Award", "AwardQuota", "DisciplineRecord",
     "BallotBox", "CouncilRule",
+    "UnitGroupMember",
 ]

@@ -1,16 +1,12 @@
-"""A small demo organisation (Sở → Phòng → trường), people in every role, and a few cases."""
+"""The small demo organisation the test fixtures use (Sở → Phòng → trường), people in every role."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import func, select
-
 from engine.accounts import hash_password
 from engine.db import Database
-from engine.models import Instance
 from engine.org import add_person, add_unit
-from engine.runtime.instances import start_instance
 
 DEMO_PASSWORD = "demo1234"
 
@@ -41,27 +37,14 @@ PEOPLE = [
 
 
 @cache
-def _demo_password_hash() -> str:
+def demo_password_hash() -> str:
     return hash_password(DEMO_PASSWORD)  # one argon2 run for all demo accounts (each is salted anyway)
 
 
 def seed_organisation(db: Database) -> None:
-    """The demo units and people (roles must be loaded). Idempotent."""
+    """The small demo units and people of the test fixtures (roles must be loaded). Idempotent."""
     with db.transaction() as session:
         for code, name, kind, parent in UNITS:
             add_unit(session, code, name, kind, parent)
         for username, full_name, unit, roles in PEOPLE:
-            add_person(session, username, full_name, unit, roles, password_hash=_demo_password_hash())
-
-
-def seed(db: Database) -> list[tuple[str, str]]:
-    """Organisation plus a few cases. Idempotent. Returns (username, description) of the demo logins."""
-    seed_organisation(db)
-    with db.transaction() as session:
-        has_cases = session.scalar(select(func.count(Instance.id))) or 0
-    if not has_cases:
-        names = {code: name for code, name, _, _ in UNITS}
-        for unit in ("th_a", "th_b", "thpt_x"):
-            start_instance(db, None, "dang_ky_thi_dua", unit, business_key=f"2026-2027/{unit}",
-                           title=f"Đăng ký thi đua năm học 2026-2027 — {names[unit]}")
-    return [(u, f"{n} ({', '.join(r)} @ {unit})") for u, n, unit, r in PEOPLE]
+            add_person(session, username, full_name, unit, roles, password_hash=demo_password_hash())
