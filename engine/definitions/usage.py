@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Instance, Milestone, Plan
@@ -45,7 +45,7 @@ def plans_using(session: Session, key: str, source: bytes) -> list[PlanUse]:
     conditions = [Milestone.process_key == key]
     if keys:
         conditions.append(Milestone.key.in_(sorted(keys)))
-    for plan_id in session.scalars(select(distinct(Milestone.plan_id)).where(or_(*conditions))):
+    for plan_id in session.scalars(select(Milestone.plan_id).distinct().where(or_(*conditions))):
         plan = session.get(Plan, plan_id)
         assert plan is not None
         entry = use(plan)

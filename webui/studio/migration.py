@@ -68,9 +68,9 @@ def migrate(s: Session, viewer: Viewer, key: str) -> Any:
     if request.method == "GET":
         return render_template("studio/migrate.html", **context)
     try:
-        ids = _chosen_cases(cases)
         if target is None or source is None or target.version <= source.version:
             raise InvalidInput("to: choose a version newer than the cases' version", field="to")
+        ids = _chosen_cases(cases)
     except InvalidInput as exc:
         context["problem"] = exc.message
         return render_template("studio/migrate.html", **context), 400
