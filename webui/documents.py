@@ -6,6 +6,7 @@ case does not have yet gets a 409 page saying what is missing."""
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, request, send_file, url_for
@@ -20,6 +21,7 @@ from webui.auth import login_required, viewer_transaction
 from webui.errors import error_page
 
 bp = Blueprint("documents", __name__)
+log = logging.getLogger(__name__)
 
 
 def missing_text(exc: MissingData) -> str:
@@ -85,9 +87,13 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
 @bp.app_template_global()
 def case_documents(instance_id: int) -> list[dict[str, Any]]:
     """The documents the case has the data for: [{"title", "links": [(format, url)]}] (case page)."""
-    with viewer_transaction() as (s, viewer):
-        instance = visible_instance(s, viewer, instance_id)
-        found = available(source_for_case(s, instance, clock.now_local().date()))
+    try:
+        with viewer_transaction() as (s, viewer):
+            instance = visible_instance(s, viewer, instance_id)
+            found = available(source_for_case(s, instance, clock.now_local().date()))
+    except Exception:  # the case page must still show when its state cannot be read for documents
+        log.exception("documents of case %s could not be listed", instance_id)
+        return []
     return [{"code": kind.code, "title": kind.title,
              "links": [(ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code, ext=ext))
                        for ext in formats]} for kind, formats in found]
