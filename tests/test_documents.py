@@ -27,6 +27,8 @@ def test_letterhead_motto_and_font_follow_the_administrative_layout():
     content = generate("to_trinh", "docx", source(full_case()), "x").content
     doc = Document(io.BytesIO(content))
     assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 13
+    properties = [child.tag.rsplit("}", 1)[-1] for child in doc.tables[0]._tbl.tblPr]
+    assert properties == ["tblW", "tblBorders", "tblLook"]  # borderless, in the schema's order (Word checks it)
     _paragraphs, rows = docx_lines(content)
     left, right = rows[0]
     assert left.split("\n")[:2] == ["PHÒNG GDĐT QUẬN HÀ ĐÔNG", "TRƯỜNG TIỂU HỌC VĂN YÊN"]

@@ -69,13 +69,23 @@ def para(container: object, content: str = "", *, align: str = "left", bold: boo
     return paragraph
 
 
+_AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
 def _no_borders(table: Table) -> None:
+    """A layout table (letterhead, signatures): no borders. `w:tblBorders` goes at its place in the
+    schema's sequence of `w:tblPr`, which Word insists on."""
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    properties = table._tbl.tblPr
+    following = next((child for child in properties if child.tag in {qn(t) for t in _AFTER_TBL_BORDERS}), None)
+    if following is not None:
+        following.addprevious(borders)
+    else:
+        properties.append(borders)
 
 
 def _cell_text(cell: _Cell, lines: Sequence[tuple[str, dict[str, object]]]) -> None:
