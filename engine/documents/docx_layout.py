@@ -104,7 +104,7 @@ def letterhead(doc: DocxDocument, head: Letterhead, number: str | None, issued_o
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(75), Mm(95)
+    left.width, right.width = Mm(70), Mm(95)
     lines: list[tuple[str, dict[str, object]]] = []
     if head.parent_name:
         lines.append((head.parent_name.upper(), {"size": 12}))
@@ -143,7 +143,10 @@ def grid(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]
             text(cell.paragraphs[0], lines[0], size=size)
             for extra in lines[1:]:
                 text(cell.add_paragraph(), extra, size=size)
-    if widths_mm:
+    if widths_mm:  # the grid for LibreOffice, each cell for Word
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(width)
