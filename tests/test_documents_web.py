@@ -128,6 +128,10 @@ def test_unit_documents_gather_the_cases_below(product, app):
                       ("Đặng Văn Nam", "Trường Tiểu học Kim Đồng")]
     assert "filename*=UTF-8''Danh%20s%C3%A1ch%20tr%C3%ADch%20ngang%20-%20Ph%C3%B2ng" in \
         got.headers["Content-Disposition"]
+    plan_page = officer.get(f"/plans/{plan}").get_data(as_text=True)
+    assert 'data-testid="unit-documents"' in plan_page and "Phòng GDĐT quận Hà Đông" in plan_page
+    assert f'href="/units/phong_hd/documents/bang_dang_ky.docx?plan={plan}"' in plan_page
+    assert "/units/th_a/" not in plan_page  # the officer holds no role in the school itself
     by_plan = officer.get(f"/units/phong_hd/documents/bang_dang_ky.docx?plan={plan}")
     _paragraphs, table = docx_lines(by_plan.data)
     assert by_plan.status_code == 200 and [r[1] for r in table if r[0] == "01"] == ["Theo kế hoạch"]

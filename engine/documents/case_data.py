@@ -9,7 +9,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine.authz import Viewer, visible_instances_clause
 from engine.definitions.repository import load_specs
@@ -75,8 +75,9 @@ def source_for_unit(session: Session, viewer: Viewer, code: str, *, plan_id: int
     unit = visible_unit(session, viewer, code)
     if plan_id is None and not school_year:
         raise BadRequest("say which cases: ?plan=<id> or ?school_year=2023-2024", field="plan")
-    query = select(Instance).where(Instance.unit_id.in_(subtree_unit_ids(session, {unit.id})),
-                                   Instance.status != "terminated", visible_instances_clause(viewer))
+    query = select(Instance).options(selectinload(Instance.unit), selectinload(Instance.definition)).where(
+        Instance.unit_id.in_(subtree_unit_ids(session, {unit.id})), Instance.status != "terminated",
+        visible_instances_clause(viewer))
     if plan_id is not None:
         query = query.where(Instance.plan_id == plan_id)
     else:
