@@ -9,6 +9,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from engine.bootstrap import init
+from engine.config import load_settings
+from engine.forms import latest_form
 from engine.models import AuditEvent, FormDefinition, HumanTask, Instance, Milestone, Plan, ProcessDefinition
 from engine.runtime.instances import start_instance
 from tests.browser.support import csrf_from
@@ -231,6 +234,11 @@ def test_form_editor_previews_as_officers_see_it_and_saves_a_new_version(designe
     again = post(designer, "/studio/forms/duyet_dang_ky", {"schema": json.dumps(schema)})
     assert again.status_code == 302  # the same content keeps its version
     assert count(product, FormDefinition, FormDefinition.key == "duyet_dang_ky") == before + 1
+    init(product, load_settings())  # `tdkt init` again: forms/duyet_dang_ky.json has not changed
+    with product.transaction() as session:
+        assert latest_form(session, "duyet_dang_ky").title == "Phiếu thử"
+    page = text(designer.get("/studio/forms/duyet_dang_ky"))
+    assert "Phiếu thử" in page and f"Phiên bản {before + 1}" in page
 
 
 @pytest.mark.parametrize(("schema", "path", "message"), [
