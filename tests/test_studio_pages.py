@@ -283,3 +283,16 @@ def test_preview_page_runs_a_plan_year_without_touching_the_real_cases(designer,
         refused = post(designer, "/studio/preview", {"process": "han_nop", "plan": str(plan_id), "complete": "0",
                                                     "start": "11/05/2026", **bad})
         assert refused.status_code == 400 and message in text(refused), bad
+
+
+def test_renaming_a_milestone_needs_no_confirmation_and_is_audited(designer, product, planned):
+    plan_id, _cases = planned
+    response = post(designer, f"/studio/plans/{plan_id}/milestones/nop_ho_so",
+                    {"title": "Nộp hồ sơ thi đua", "start": "", "due": "21/05/2026", "kind": "truong"})
+    assert response.status_code == 302
+    with product.transaction() as session:
+        milestone = session.scalar(select(Milestone).where(Milestone.plan_id == plan_id))
+        assert (milestone.title, milestone.unit_kind) == ("Nộp hồ sơ thi đua", "truong")
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.milestone_edited"))
+        assert event.details["old_title"] == "Mốc nop_ho_so" and event.details["kind"] == "truong"
+    assert count(product, AuditEvent, AuditEvent.action == "plan.milestone_moved") == 0
