@@ -51,6 +51,12 @@ def first_plan_id(db) -> int:
         return session.scalar(select(Plan.id).order_by(Plan.id))
 
 
+def person_hash(session, username: str) -> str:
+    from engine.org import person_by_username
+
+    return person_by_username(session, username).password_hash
+
+
 def post_urls(db) -> list[str]:
     plan_id = first_plan_id(db)
     with db.transaction() as session:
@@ -61,18 +67,26 @@ def post_urls(db) -> list[str]:
 
 
 def test_designers_get_each_page_others_403_outsiders_sign_in(app, product):
+    from engine.org import add_person
+
+    with product.transaction() as session:
+        add_person(session, "ngoai", "Người Ngoài", "th_b", [], password_hash=person_hash(session, "gv_a1"))
     urls = [*GET_PAGES, f"/studio/plans/{first_plan_id(product)}"]
     designer, teacher, manager = as_user(app, "thietke"), as_user(app, "gv_a1"), as_user(app, "ld_phong")
-    outsider = app.test_client()
+    no_role, signed_out = as_user(app, "ngoai"), app.test_client()
     for url in urls:
         assert designer.get(url).status_code == 200, url
         assert teacher.get(url).status_code == 403, url
         assert manager.get(url).status_code == 403, url
-        response = outsider.get(url)
+        assert no_role.get(url).status_code == 403, url
+        response = signed_out.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     for url in post_urls(product):
         assert post(teacher, url, {"title": "x"}).status_code == 403, url
         assert post(manager, url, {"title": "x"}).status_code == 403, url
+        assert post(no_role, url, {"title": "x"}).status_code == 403, url
+        response = signed_out.post(url, data={"title": "x"})
+        assert response.status_code in (302, 400), url  # no session: no token, no way in
 
 
 def test_every_post_needs_the_csrf_token(designer, product):
