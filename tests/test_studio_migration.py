@@ -155,3 +155,15 @@ def test_migration_refuses_older_versions_ended_cases_and_other_processes(versio
     from engine.errors import InvalidInput
     with pytest.raises(InvalidInput):
         check_migration(db, [at_b], other)
+
+
+def test_a_changed_timer_is_computed_again_and_next_fire_at_follows(versions):
+    db, (at_b, _at_a), _v2, _v3 = versions
+    moved_timer = version_1().replace(b"'2031-01-10T00:00:00+07:00'", b"'2031-04-01T00:00:00+07:00'")
+    v4 = deploy_bytes(db, "quy_trinh.bpmn", moved_timer, by="thietke")[0].id
+    [outcome] = migrate_instances(db, [at_b], v4, actor_id=None)
+    assert outcome.moved and any("(t)" in step for step in outcome.changed_steps)
+    fire = instance_row(db, at_b).next_fire_at
+    assert fire is not None and fire.replace(tzinfo=UTC) == datetime(2031, 3, 31, 17, 0, tzinfo=UTC)
+    [row] = open_tasks(db, at_b)
+    assert (row.title, row.role_code) == ("Duyệt", "giao_vien")

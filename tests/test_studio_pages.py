@@ -9,6 +9,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from engine.bootstrap import init
+from engine.config import load_settings
+from engine.forms import latest_form
 from engine.models import AuditEvent, FormDefinition, HumanTask, Instance, Milestone, Plan, ProcessDefinition
 from engine.runtime.instances import start_instance
 from tests.browser.support import csrf_from
@@ -48,6 +51,12 @@ def first_plan_id(db) -> int:
         return session.scalar(select(Plan.id).order_by(Plan.id))
 
 
+def person_hash(session, username: str) -> str:
+    from engine.org import person_by_username
+
+    return person_by_username(session, username).password_hash
+
+
 def post_urls(db) -> list[str]:
     plan_id = first_plan_id(db)
     with db.transaction() as session:
@@ -58,18 +67,26 @@ def post_urls(db) -> list[str]:
 
 
 def test_designers_get_each_page_others_403_outsiders_sign_in(app, product):
+    from engine.org import add_person
+
+    with product.transaction() as session:
+        add_person(session, "ngoai", "Người Ngoài", "th_b", [], password_hash=person_hash(session, "gv_a1"))
     urls = [*GET_PAGES, f"/studio/plans/{first_plan_id(product)}"]
     designer, teacher, manager = as_user(app, "thietke"), as_user(app, "gv_a1"), as_user(app, "ld_phong")
-    outsider = app.test_client()
+    no_role, signed_out = as_user(app, "ngoai"), app.test_client()
     for url in urls:
         assert designer.get(url).status_code == 200, url
         assert teacher.get(url).status_code == 403, url
         assert manager.get(url).status_code == 403, url
-        response = outsider.get(url)
+        assert no_role.get(url).status_code == 403, url
+        response = signed_out.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
     for url in post_urls(product):
         assert post(teacher, url, {"title": "x"}).status_code == 403, url
         assert post(manager, url, {"title": "x"}).status_code == 403, url
+        assert post(no_role, url, {"title": "x"}).status_code == 403, url
+        response = signed_out.post(url, data={"title": "x"})
+        assert response.status_code in (302, 400), url  # no session: no token, no way in
 
 
 def test_every_post_needs_the_csrf_token(designer, product):
@@ -231,6 +248,11 @@ def test_form_editor_previews_as_officers_see_it_and_saves_a_new_version(designe
     again = post(designer, "/studio/forms/duyet_dang_ky", {"schema": json.dumps(schema)})
     assert again.status_code == 302  # the same content keeps its version
     assert count(product, FormDefinition, FormDefinition.key == "duyet_dang_ky") == before + 1
+    init(product, load_settings())  # `tdkt init` again: forms/duyet_dang_ky.json has not changed
+    with product.transaction() as session:
+        assert latest_form(session, "duyet_dang_ky").title == "Phiếu thử"
+    page = text(designer.get("/studio/forms/duyet_dang_ky"))
+    assert "Phiếu thử" in page and f"Phiên bản {before + 1}" in page
 
 
 @pytest.mark.parametrize(("schema", "path", "message"), [
@@ -275,3 +297,16 @@ def test_preview_page_runs_a_plan_year_without_touching_the_real_cases(designer,
         refused = post(designer, "/studio/preview", {"process": "han_nop", "plan": str(plan_id), "complete": "0",
                                                     "start": "11/05/2026", **bad})
         assert refused.status_code == 400 and message in text(refused), bad
+
+
+def test_renaming_a_milestone_needs_no_confirmation_and_is_audited(designer, product, planned):
+    plan_id, _cases = planned
+    response = post(designer, f"/studio/plans/{plan_id}/milestones/nop_ho_so",
+                    {"title": "Nộp hồ sơ thi đua", "start": "", "due": "21/05/2026", "kind": "truong"})
+    assert response.status_code == 302
+    with product.transaction() as session:
+        milestone = session.scalar(select(Milestone).where(Milestone.plan_id == plan_id))
+        assert (milestone.title, milestone.unit_kind) == ("Nộp hồ sơ thi đua", "truong")
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.milestone_edited"))
+        assert event.details["old_title"] == "Mốc nop_ho_so" and event.details["kind"] == "truong"
+    assert count(product, AuditEvent, AuditEvent.action == "plan.milestone_moved") == 0

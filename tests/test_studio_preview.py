@@ -87,3 +87,20 @@ def test_bad_periods_are_refused_before_running(setup):
         collect_request(session, get_definition(session, "han_nop"), session.get(Plan, plan_id),
                         start=START, until=START, complete_after=0)
 
+
+
+def test_the_escalation_pattern_shows_its_reminder_timer_and_escalation_day_by_day(product):
+    from engine.definitions.repository import get_definition
+    from engine.plans.repository import plan_by_number
+
+    with product.transaction() as session:
+        plan = plan_by_number(session, "58/KH-PGDĐT")
+        run = collect_request(session, get_definition(session, "mau_nhac_han_leo_thang"), plan,
+                              start=datetime(2023, 11, 1, 1, 0, tzinfo=UTC), until=datetime(2023, 11, 20, tzinfo=UTC),
+                              complete_after=None, data={"moc_han": "nop_ho_so_dang_ky_thi_dua"})
+    report = run_in_subprocess(run)
+    kinds = {d["day"]: [e["kind"] for e in d["events"]] for d in report["days"]}
+    assert kinds["01/11/2023"] == ["started", "opened"]
+    assert "reminded" in kinds["08/11/2023"]  # three working days before "Trước ngày 11/11/2023"
+    escalated = [e for e in report["days"] if any(k["kind"] == "escalated" for k in e["events"])]
+    assert [d["day"] for d in escalated] == ["11/11/2023"]

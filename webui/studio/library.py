@@ -4,10 +4,12 @@ plans the process is used with."""
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request, send_file
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,6 +21,20 @@ from engine.errors import InvalidInput
 from engine.models import Person, ProcessDefinition
 from webui.studio import bp, designer_view
 from webui.views.diagram import has_diagram
+
+
+def aspect_label(aspect: str) -> str:
+    """A compared aspect of an element (engine.definitions.diff) in words."""
+    labels = {"name": _("name"), "type": _("type"), "lane": _("lane (role)"), "condition": _("condition"),
+              "timer": _("timer"), "script": _("script"), "documentation": _("documentation"),
+              "source": _("from"), "target": _("to"), "event": _("event"), "loop": _("repetition"),
+              "preScript": _("script before"), "postScript": _("script after"),
+              "instructionsForEndUser": _("instructions"), "calledElement": _("called process"),
+              "calledDecisionId": _("decision table"), "attachedToRef": _("attached to"),
+              "cancelActivity": _("interrupting"), "default": _("default flow")}
+    if aspect.startswith("property:"):
+        return _("property %(name)s", name=aspect.removeprefix("property:"))
+    return labels.get(aspect, aspect)
 
 
 def versions_of(s: Session, key: str) -> list[ProcessDefinition]:
@@ -72,9 +88,8 @@ def download(s: Session, viewer: Viewer, key: str, version: int) -> Any:
     definition = version_of(s, key, version)
     stem, _, extension = definition.source_name.rpartition(".")
     name = f"{stem or definition.key}.v{definition.version}.{extension or definition.kind}"
-    inline = request.args.get("inline") == "1"
-    return Response(definition.source, mimetype="application/xml", headers={
-        "Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'})
+    return send_file(io.BytesIO(definition.source), mimetype="application/xml", download_name=name,
+                     as_attachment=request.args.get("inline") != "1", max_age=0)
 
 
 def _version_arg(name: str, versions: list[ProcessDefinition]) -> ProcessDefinition:
@@ -102,6 +117,6 @@ def compare(s: Session, viewer: Viewer, key: str) -> Any:
     drawn = all(has_diagram(parse_xml(v.source, v.source_name)) for v in (old, new))
     markers = diff.markers()
     return render_template("studio/compare.html", key=key, versions=versions, old=old, new=new, diff=diff,
-                           drawn=drawn, problem=None,
+                           drawn=drawn, problem=None, aspect_label=aspect_label,
                            old_markers=json.dumps({"removed": markers["removed"], "changed": markers["changed"]}),
                            new_markers=json.dumps({"added": markers["added"], "changed": markers["changed"]}))
