@@ -16,6 +16,7 @@ from engine.models.runtime import (
     Instance,
     VirtualClock,
 )
+from engine.models.studio import DefinitionDraft, DefinitionOwner
 
 __all__ = [
     "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "Attachment", "AuditEvent", "Base", "CalendarOverride",
@@ -25,4 +26,5 @@ __all__ = [
     "VirtualClock",
     "Milestone", "Plan",
     "Award", "AwardQuota", "DisciplineRecord",
+    "DefinitionDraft", "DefinitionOwner",
 ]
