@@ -20,7 +20,7 @@ from engine.definitions.xml_safety import MAX_DEFINITION_BYTES
 from engine.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.rules.tables import decision_from_source, matching_rules, rules_dir
 from webui.studio import bp, designer_view
-from webui.studio.editor import common_messages
+from webui.studio.editor import DMN_EDITOR_CSP, common_messages, editor_response
 from webui.studio.editor_api import studio_api
 
 _LITERAL = re.compile(r"^(-?\d+(\.\d+)?|true|false|null|\[.*\]|\".*\")$", re.DOTALL)
@@ -28,8 +28,8 @@ MAX_INPUTS = 100
 
 
 def dmn_messages() -> dict[str, str]:
-    return {**common_messages(), "test": _("Test"), "noMatch": _("No row matches these inputs."),
-            "matched": _("Rows matching: %(rows)s"), "result": _("Output"), "row": _("Row %(num)s")}
+    return {**common_messages(), "test": _("Run the test"), "noMatch": _("No row matches these inputs."),
+            "matched": _("Rows matching: %(rows)s"), "result": _("Table output"), "row": _("Row %(num)s")}
 
 
 def _shipped(key: str) -> bytes | None:
@@ -48,9 +48,9 @@ def edit_decision(s: Session, viewer: Viewer, key: str) -> Any:
     if not known and _shipped(key) is None:
         raise NotFound(f"no decision table '{key}'")
     base = url_for("studio.index")
-    return render_template(
+    return editor_response(render_template(
         "studio/dmn_editor.html", key=key, api=base + "api/decisions/",
-        source=url_for("studio.decision_source", key=key), messages=dmn_messages())
+        source=url_for("studio.decision_source", key=key), messages=dmn_messages()), DMN_EDITOR_CSP)
 
 
 @bp.get("/api/decisions/<key>/table")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import make_response, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,7 +16,20 @@ from engine.definitions.drafts import get_draft
 from engine.definitions.repository import latest_definition
 from engine.errors import NotFound
 from engine.models import DefinitionDraft, ProcessDefinition
+from webui.security import CONTENT_SECURITY_POLICY
 from webui.studio import bp, designer_view
+
+# bpmn-js, dmn-js and the properties panel set `style` attributes in markup they build (icons, panels);
+# the editor pages allow style attributes, nothing else: scripts and style sheets stay 'self' only.
+EDITOR_CSP = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'"
+# dmn-js's cell editor (CodeMirror) also adds <style> elements, without a nonce: the DMN editor allows them.
+DMN_EDITOR_CSP = CONTENT_SECURITY_POLICY + "; style-src-attr 'unsafe-inline'; style-src-elem 'self' 'unsafe-inline'"
+
+
+def editor_response(html: str, policy: str = EDITOR_CSP) -> Any:
+    response = make_response(html)
+    response.headers["Content-Security-Policy"] = policy
+    return response
 
 
 def common_messages() -> dict[str, str]:
@@ -30,7 +43,8 @@ def common_messages() -> dict[str, str]:
         "confirmDeploy": _("Deploy a new version? Running cases keep the version they started with."),
         "deployed": _("Version %(version)s deployed. New cases use it; running cases keep theirs."),
         "unchanged": _("Nothing changed since version %(version)s: no new version."),
-        "originDraft": _("Draft"), "originNew": _("New process"), "originVersion": _("Version %(version)s"),
+        "originDraft": _("Editor draft"), "originNew": _("New process"),
+        "originVersion": _("Deployed version %(version)s"),
         "laidOut": _("the file had no drawing: laid out automatically"),
     }
 
@@ -40,7 +54,7 @@ def bpmn_messages() -> dict[str, str]:
         **common_messages(),
         "groupAssignment": _("Who does it"), "groupDeadline": _("Deadline"),
         "groupInstructions": _("Instructions for the end user"), "groupRole": _("Role of the lane"),
-        "groupScript": _("Script"), "groupCondition": _("Condition"), "groupTimer": _("Timer"),
+        "groupScript": _("Script task script"), "groupCondition": _("Flow condition"), "groupTimer": _("Timer event"),
         "candidateRole": _("Role (candidateRole)"), "roleFromLane": _("— the lane's role —"),
         "unitScope": _("Unit (unitScope)"),
         "unitScopeHelp": _("Which unit's holders of the role get the task."),
@@ -54,7 +68,7 @@ def bpmn_messages() -> dict[str, str]:
         "reminderDays": _("Reminder, working days before (reminderDays)"),
         "reminderDaysHelp": _("Default 3; 0 for no early reminder."),
         "instructions": _("Instructions shown above the form"),
-        "laneRole": _("Role"), "laneRoleHelp": _("The lane's name is the role's name."),
+        "laneRole": _("Lane role"), "laneRoleHelp": _("The lane's name is the role's name."),
         "chooseRole": _("— choose a role —"),
         "script": _("Script (Python, restricted)"),
         "scriptHelp": _("No imports, no dunder names, no files; one second at most."),
@@ -84,11 +98,11 @@ def editor_index(s: Session, viewer: Viewer) -> Any:
 
 def _editor_page(key: str | None) -> Any:
     source_key = key or "new"
-    return render_template(
+    return editor_response(render_template(
         "studio/bpmn_editor.html", key=key or "",
         source=url_for("studio.definition_source", collection="processes", key=source_key),
         api=url_for("studio.index") + "api/processes/", lookups=url_for("studio.index") + "api/",
-        messages=bpmn_messages())
+        messages=bpmn_messages()))
 
 
 @bp.get("/processes/new")
