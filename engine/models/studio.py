@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.models.base import Base
+from engine.models.org import Unit
 
 
 class DefinitionDraft(Base):
@@ -32,3 +33,5 @@ class DefinitionOwner(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     assigned_at: Mapped[datetime]
+
+    unit: Mapped[Unit] = relationship()
