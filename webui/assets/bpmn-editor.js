@@ -67,19 +67,22 @@ async function start() {
   function placeProblems(problems) {
     clearProblems();
     const root = canvas.getRootElement();
+    const byElement = new Map();
     problems.forEach((problem) => {
       const element = problem.element && registry.get(problem.element);
       if (!element || element === root || element.type === "label") { return; }
-      if (!marked.includes(element.id)) {
-        canvas.addMarker(element.id, "tdkt-has-problem");
-        marked.push(element.id);
-      }
+      if (!byElement.has(element.id)) { byElement.set(element.id, []); }
+      byElement.get(element.id).push(problem.message);
+    });
+    byElement.forEach((found, id) => {
+      canvas.addMarker(id, "tdkt-has-problem");
+      marked.push(id);
       const badge = document.createElement("span");
       badge.className = "tdkt-problem-badge";
-      badge.setAttribute("data-element", element.id);
-      badge.title = problem.message;
-      badge.textContent = "!";
-      overlays.add(element.id, "tdkt-problem", { position: { top: -10, right: 10 }, html: badge });
+      badge.setAttribute("data-element", id);
+      badge.title = found.join("\n");
+      badge.textContent = found.length > 1 ? String(found.length) : "!";
+      overlays.add(id, "tdkt-problem", { position: { top: -10, right: 10 }, html: badge });
     });
     showProblems(problems, messages, pick);
     container.setAttribute("data-problems", String(problems.length));
