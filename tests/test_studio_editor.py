@@ -167,8 +167,8 @@ def test_only_designers_of_the_owning_unit_may_deploy(app, product):
                                                             'name="candidateRole" value="hieu_truong"/>'))
     assert refused.status_code == 403
     assert refused.get_json()["error"]["message"] == (
-        "'quy_trinh_so' belongs to Sở GDĐT Hà Nội: only process designers of that unit (or of a unit above it) "
-        "may deploy it")
+        "“quy_trinh_so” thuộc Sở GDĐT Hà Nội: chỉ cán bộ thiết kế quy trình của đơn vị đó (hoặc của đơn vị cấp "
+        "trên) mới được lưu hoặc triển khai.")
     assert send(phòng, "quy_trinh_so", "draft", process("quy_trinh_so")).status_code == 403
     assert versions(product, "quy_trinh_so") == 1 and drafts(product) == []
     # the Phòng owns what it deployed first; the Sở above it may deploy it too

@@ -43,6 +43,16 @@ def owner_unit(session: Session, key: str) -> Unit | None:
     return session.get(Unit, units[0]) if units else None
 
 
+class NotOwner(Forbidden):
+    """A designer outside the owning unit (and the units above it) tried to change a key."""
+
+    def __init__(self, key: str, unit_name: str) -> None:
+        super().__init__(f"'{key}' belongs to {unit_name}: only process designers of that unit "
+                         f"(or of a unit above it) may deploy it", field="key")
+        self.key = key
+        self.unit_name = unit_name
+
+
 def may_deploy(session: Session, person: Person, key: str) -> bool:
     owner = owner_unit(session, key)
     if owner is None:
@@ -51,14 +61,12 @@ def may_deploy(session: Session, person: Person, key: str) -> bool:
 
 
 def require_owner(session: Session, person: Person, keys: Iterable[str]) -> None:
-    """Raise Forbidden naming the key and its unit unless `person` may deploy every key."""
+    """Raise NotOwner (a Forbidden naming the key and its unit) unless `person` may deploy every key."""
     for key in sorted(set(keys)):
         if may_deploy(session, person, key):
             continue
         owner = owner_unit(session, key)
-        where = owner.name if owner is not None else "?"
-        raise Forbidden(f"'{key}' belongs to {where}: only process designers of that unit "
-                        f"(or of a unit above it) may deploy it", field="key")
+        raise NotOwner(key, owner.name if owner is not None else "?")
 
 
 def record_owners(session: Session, person: Person | None, keys: Iterable[str]) -> None:

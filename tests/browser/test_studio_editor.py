@@ -237,3 +237,35 @@ def test_timers_scripts_and_conditions_in_the_panel(browser: Browser, server: st
     expect(page.get_by_label("Điều kiện (biểu thức Python)")).to_have_value("ket_qua == 'dong_y'")
     assert console.errors == []
     context.close()
+
+
+def test_new_process_with_a_lane_bound_to_a_role(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+    console = Console()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
+    page = console.watch(context.new_page())
+    sign_in(page, server, "thietke")
+    page.goto(f"{server}/studio/editor")
+    page.get_by_role("link", name="Quy trình mới").click()
+    expect(page.locator("#bpmn-editor")).to_have_attribute("data-state", "ready")
+    expect(page.get_by_test_id("editor-origin")).to_have_text("Quy trình mới")
+    # a pool with two lanes around the start event (drawn through the modeler's own commands)
+    lane_id = page.evaluate("""() => {
+        const modeler = window.tdktModeler, modeling = modeler.get('modeling');
+        const pool = modeling.createShape({ type: 'bpmn:Participant' }, { x: 400, y: 200 },
+                                          modeler.get('canvas').getRootElement());
+        modeling.splitLane(pool, 2);
+        return modeler.get('elementRegistry').filter(e => e.type === 'bpmn:Lane')[0].id;
+    }""")
+    pick(page, lane_id)
+    open_group(page, "Vai trò của làn")
+    page.get_by_label("Vai trò", exact=True).select_option("hieu_truong")
+    expect(element(page, lane_id)).to_contain_text("Hiệu trưởng")
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.get_by_test_id("editor-status")).to_contain_text("Đã lưu nháp")
+    with product.transaction() as session:
+        draft = session.get(DefinitionDraft, "quy_trinh_moi")
+        assert draft is not None
+        root = etree.fromstring(draft.source)
+        assert root.xpath("//*[@id=$id]/@name", id=lane_id) == ["Hiệu trưởng"]
+    assert console.errors == []
+    context.close()

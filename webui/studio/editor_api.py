@@ -13,9 +13,10 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask_babel import gettext as _
 
 from engine.definitions import drafts
-from engine.definitions.ownership import deploy_owned, may_deploy, owner_unit, require_owner
+from engine.definitions.ownership import NotOwner, deploy_owned, may_deploy, owner_unit, require_owner
 from engine.definitions.problems import DefinitionError, Problem
 from engine.definitions.repository import latest_definition
 from engine.definitions.validation import SourceFile
@@ -60,6 +61,10 @@ def studio_api(view: Callable[..., Any]) -> Callable[..., Any]:
             return jsonify({"error": {"code": "invalid_definition", "message": str(first or "invalid definition"),
                                       "line": first.line if first else None},
                             "problems": [problem_json(p) for p in exc.problems]}), 422
+        except NotOwner as exc:
+            message = _("“%(key)s” belongs to %(unit)s: only process designers of that unit (or of a unit above "
+                        "it) may save or deploy it.", key=exc.key, unit=exc.unit_name)
+            return jsonify({"error": {**exc.as_dict(), "message": message}, "problems": []}), 403
         except EngineError as exc:
             return jsonify({"error": exc.as_dict(), "problems": []}), exc.status
     return wrapper
