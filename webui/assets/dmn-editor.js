@@ -161,7 +161,7 @@ async function start() {
   const table = modeler.getViews().find((view) => view.type === "decisionTable");
   if (table) { await modeler.open(table); }
   document.getElementById("editor-origin").textContent = origin === "draft" ? messages.originDraft
-    : origin.startsWith("v") ? messages.originVersion.replace("%(version)s", origin.slice(1)) : origin;
+    : origin.startsWith("v") ? messages.originVersion.replace("%(version)s", origin.slice(1)) : messages.originFile;
   await renderFields();
   let pending = null;
   modeler.on("views.changed", () => renderFields());

@@ -29,7 +29,8 @@ MAX_INPUTS = 100
 
 def dmn_messages() -> dict[str, str]:
     return {**common_messages(), "test": _("Run the test"), "noMatch": _("No row matches these inputs."),
-            "matched": _("Rows matching: %(rows)s"), "result": _("Table output"), "row": _("Row %(num)s")}
+            "matched": _("Rows matching: %(rows)s"), "result": _("Table output"), "row": _("Row %(num)s"),
+            "originFile": _("The file shipped in processes/rules/ (not deployed)")}
 
 
 def _shipped(key: str) -> bytes | None:
