@@ -1,5 +1,5 @@
-"""The case page: header, the BPMN diagram (or the step list when the file has no diagram
-interchange), the timeline of who did what, and the actions the viewer may take."""
+"""The case page: header, the BPMN diagram (laid out in the browser when the file has no diagram
+interchange), the list of steps, the timeline of who did what, and the actions the viewer may take."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def show(instance_id: int) -> Any:
         context = {
             "instance": instance, "definition": definition, "unit": instance.unit,
             "started_by": person_name(s, instance.started_by_id), "steps": steps,
-            "show_diagram": root is not None and has_diagram(root), "markers": json.dumps(markers),
+            "show_diagram": root is not None, "has_drawing": root is not None and has_diagram(root),
+            "markers": json.dumps(markers),
             "tasks": tasks, "claimable": {t.task.id for t in tasks if t.task.assignee_id is None
                                           and is_candidate(viewer, t.task)},
             "workable": {t.task.id for t in tasks if t.task.assignee_id == viewer.id or

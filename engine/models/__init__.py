@@ -18,6 +18,7 @@ from engine.models.runtime import (
     Instance,
     VirtualClock,
 )
+from engine.models.studio import DefinitionDraft, DefinitionOwner
 
 __all__ = [
     "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "Attachment", "AuditEvent", "Base", "CalendarOverride",
@@ -29,4 +30,5 @@ __all__ = [
     "Award", "AwardQuota", "DisciplineRecord",
     "BallotBox", "CouncilRule",
     "UnitGroupMember",
+    "DefinitionDraft", "DefinitionOwner",
 ]
