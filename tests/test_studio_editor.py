@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.demo import _demo_password_hash
+from engine.demo.base import demo_password_hash
 from engine.errors import NotFound
 from engine.models import AuditEvent, DefinitionDraft, DefinitionOwner, Instance, ProcessDefinition
 from engine.org import add_person
@@ -47,7 +47,7 @@ def process(key: str, props: str = '<spiffworkflow:property name="candidateRole"
 def app(product):
     with product.transaction() as session:  # a designer of the Phòng (the demo's designers are at the Sở)
         add_person(session, "tk_phong", "Lý Thị Thiết Kế", "phong_hd", ["thiet_ke_quy_trinh"],
-                   password_hash=_demo_password_hash())
+                   password_hash=demo_password_hash())
     return create_app({"DATABASE_URL": product.url, "TESTING": True, "CLOCK_MODE": "real"})
 
 

@@ -26,13 +26,13 @@ HELPERS = [
 
 @bp.get("/api/roles")
 @designer_view
-def roles(s: Session, viewer: Viewer) -> Any:
+def api_roles(s: Session, viewer: Viewer) -> Any:
     return jsonify([{"code": r.code, "name": r.name} for r in s.scalars(select(Role).order_by(Role.name))])
 
 
 @bp.get("/api/forms")
 @designer_view
-def forms(s: Session, viewer: Viewer) -> Any:
+def api_forms(s: Session, viewer: Viewer) -> Any:
     latest = select(FormDefinition.key, func.max(FormDefinition.version).label("version")) \
         .group_by(FormDefinition.key).subquery()
     rows = s.scalars(select(FormDefinition).join(
@@ -43,13 +43,13 @@ def forms(s: Session, viewer: Viewer) -> Any:
 
 @bp.get("/api/unit-kinds")
 @designer_view
-def unit_kinds(s: Session, viewer: Viewer) -> Any:
+def api_unit_kinds(s: Session, viewer: Viewer) -> Any:
     return jsonify(sorted(set(s.scalars(select(Unit.kind).distinct()))))
 
 
 @bp.get("/api/milestones")
 @designer_view
-def milestones(s: Session, viewer: Viewer) -> Any:
+def api_milestones(s: Session, viewer: Viewer) -> Any:
     """Milestones of every plan (newest school year first) and the helpers that shift a date."""
     rows = s.execute(select(Milestone, Plan).join(Plan, Plan.id == Milestone.plan_id)
                      .order_by(Plan.school_year.desc(), Plan.number, Milestone.position)).all()
