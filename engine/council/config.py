@@ -89,3 +89,22 @@ def local_rule_of(session: Session, unit: Unit, title: str, on: date) -> VoteRul
     basis = f"quy chế của {unit_name}" + (f": {rule.note}" if rule.note else "")
     return VoteRule(frozenset({title}), Fraction(rule.numerator, rule.denominator), ALL_MEMBERS,
                     rule.valid_from, rule.valid_to, basis, rule.strict)
+
+
+def rule_json(rule: VoteRule, title: str) -> dict[str, object]:
+    return {"title": title, "ratio": f"{rule.ratio.numerator}/{rule.ratio.denominator}",
+            "percent": round(float(rule.ratio) * 100, 2), "strict": rule.strict,
+            "denominator": rule.denominator, "legal_basis": rule.legal_basis,
+            "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
+            "valid_to": rule.valid_to.isoformat() if rule.valid_to else None}
+
+
+def rules_in_force(session: Session, unit: Unit, on: date) -> dict[str, object]:
+    """The quorum and, per title of the catalogue, the pass rule a meeting of the unit's council held
+    on `on` applies (national where the law fixes one, else the unit's own, else the default)."""
+    from engine.council.rules import rule_for
+
+    quorum = quorum_of(session, unit, on)
+    return {"unit": unit.code, "on": on.isoformat(),
+            "quorum": {"ratio": f"{quorum.numerator}/{quorum.denominator}", "percent": round(float(quorum) * 100, 2)},
+            "titles": [rule_json(rule_for(code, on, local_rule_of(session, unit, code, on)), code) for code in TITLES]}
