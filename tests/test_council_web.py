@@ -79,3 +79,25 @@ def test_minutes_show_the_tally_read_only(app, product):
     assert "Kết quả kiểm phiếu" in html and "Không đạt" in html and "100.0%" in html and "0.0%" in html
     assert re.search(r'name="ket_qua\.0\.tan_thanh" value="7"[^>]*readonly', html)
     assert "Hội đồng thống nhất đề nghị: Lê Thị Mai" in html  # the drafted conclusion
+
+
+def test_ballots_in_each_members_inbox_and_on_the_case_page(app, product):
+    import html as html_lib
+    import json
+
+    case = start_meeting(product)
+    open_meeting(product, case, absent={MEMBERS[4]: True})
+    mine = {t.assignee_id: t for t in ready(product, case, "bo_phieu")}
+    member = signed_in(app, MEMBERS[0])
+    inbox = page(member, "/inbox")
+    listed = [int(i) for i in re.findall(r'data-task-id="(\d+)"', inbox)]
+    assert listed == [mine[pid(product, MEMBERS[0])].id]  # his ballot, not the others' (same role, same unit)
+    row = inbox[inbox.index(f'id="task-{listed[0]}"'):]
+    row = row[:row.index("</tr>")]
+    assert "/claim" not in row and "/unclaim" not in row and "delegate" not in row
+    secretary_inbox = page(signed_in(app, SECRETARY), "/inbox")
+    assert len(re.findall(r'data-task-id="(\d+)"', secretary_inbox)) == 2  # her own and the absent member's
+    case_page = page(member, f"/cases/{case}")
+    markers = json.loads(html_lib.unescape(re.search(r'data-markers="([^"]*)"', case_page).group(1)))
+    assert markers["current"] == ["bo_phieu"] and "mo_phien_hop" in markers["done"]
+    assert case_page.count("Bỏ phiếu") >= 7  # one open task per member
