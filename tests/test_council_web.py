@@ -49,7 +49,7 @@ def test_member_votes_on_the_page_and_cannot_touch_anothers_ballot(app, product)
     client = signed_in(app, MEMBERS[0])
     html = page(client, f"/tasks/{own.id}")
     assert "Lê Thị Mai" in html and "Chiến sĩ thi đua cơ sở" in html and "Tán thành" in html
-    assert "Thành Viên Số 1" in html  # whose ballot it is
+    assert re.search(r'name="bo_phieu_cho" value="Thành Viên Số 1"', html)  # whose ballot it is
     assert 'value="Nhận"' not in html and "/claim" not in html and "/unclaim" not in html
     form = {"csrf_token": csrf_from(html), "action": "complete", "bieu_quyet.__rows": "3", "bo_phieu_cho": "x"}
     for i, code in enumerate(["cs1", "cs2", "tinh1"]):
@@ -95,8 +95,11 @@ def test_ballots_in_each_members_inbox_and_on_the_case_page(app, product):
     row = inbox[inbox.index(f'id="task-{listed[0]}"'):]
     row = row[:row.index("</tr>")]
     assert "/claim" not in row and "/unclaim" not in row and "delegate" not in row
-    secretary_inbox = page(signed_in(app, SECRETARY), "/inbox")
-    assert len(re.findall(r'data-task-id="(\d+)"', secretary_inbox)) == 2  # her own and the absent member's
+    secretary = signed_in(app, SECRETARY)
+    held = [int(i) for i in re.findall(r'data-task-id="(\d+)"', page(secretary, "/inbox"))]
+    assert len(held) == 2  # her own and the absent member's written vote
+    absent_ballot = page(secretary, f"/tasks/{held[1]}")
+    assert "Thành Viên Số 5 (vắng mặt, phiếu bằng văn bản do thư ký nhập)" in absent_ballot
     case_page = page(member, f"/cases/{case}")
     markers = json.loads(html_lib.unescape(re.search(r'data-markers="([^"]*)"', case_page).group(1)))
     assert markers["current"] == ["bo_phieu"] and "mo_phien_hop" in markers["done"]
