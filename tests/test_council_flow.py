@@ -290,3 +290,19 @@ def test_read_only_minutes_fields_cannot_be_rewritten_and_the_chair_can_send_bac
     assert data["bien_ban"]["chu_tri"] == "Nguyễn Văn Chủ Tịch" and data["bien_ban"]["ngay_hop"] == "2024-08-12"
     assert data["bien_ban"]["ket_luan"] == "Hội đồng thống nhất đề nghị Lê Thị Mai."
     assert [r["dat"] for r in data["ket_qua_hop_xet"]] == [True, False, False]
+
+
+def test_simultaneous_ballots_are_all_counted(council):
+    from tests.test_concurrency_incidents import run_together
+
+    case = start_meeting(council)
+    open_meeting(council, case, absent={})
+    calls = [lambda t=task: tasks.complete(council, t.assignee_id, t.id, ballot({"cs1": Y, "cs2": Y, "tinh1": N}))
+             for task in ready(council, case, "bo_phieu")]
+    outcomes = run_together(*calls)
+    assert all(getattr(o, "instance_status", None) == "running" for o in outcomes), outcomes
+    with council.transaction() as session:
+        box = session.scalar(select(BallotBox).where(BallotBox.instance_id == case))
+    assert box.voters == sorted(COUNCIL) and len(box.ballots) == 7
+    [minutes] = ready(council, case)
+    assert minutes.name == "lap_bien_ban"
