@@ -104,3 +104,21 @@ def test_ballots_in_each_members_inbox_and_on_the_case_page(app, product):
     markers = json.loads(html_lib.unescape(re.search(r'data-markers="([^"]*)"', case_page).group(1)))
     assert markers["current"] == ["bo_phieu"] and "mo_phien_hop" in markers["done"]
     assert case_page.count("Bỏ phiếu") >= 7  # one open task per member
+
+
+def test_a_missing_choice_is_shown_next_to_its_row(app, product):
+    case = start_meeting(product)
+    open_meeting(product, case, absent={})
+    own = next(t for t in ready(product, case, "bo_phieu") if t.assignee_id == pid(product, MEMBERS[2]))
+    client = signed_in(app, MEMBERS[2])
+    html = page(client, f"/tasks/{own.id}")
+    form = {"csrf_token": csrf_from(html), "action": "complete", "bieu_quyet.__rows": "3"}
+    for i, code in enumerate(["cs1", "cs2", "tinh1"]):
+        form[f"bieu_quyet.{i}.ma"] = code
+        form[f"bieu_quyet.{i}.lua_chon"] = "tan_thanh" if i != 1 else ""
+    refused = client.post(f"/tasks/{own.id}", data=form)
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert re.search(r'data-error-for="bieu_quyet\.1\.lua_chon">Trường này là bắt buộc', text)
+    assert 'data-error-for="bieu_quyet.0.lua_chon"' not in text
+    assert len(ready(product, case, "bo_phieu")) == len(COUNCIL)  # nothing was cast

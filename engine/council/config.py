@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from engine.council.rules import ALL_MEMBERS, DEFAULT_QUORUM, VoteRule, local_rule
 from engine.errors import InvalidInput
@@ -55,7 +56,7 @@ def set_rule(session: Session, unit_code: str, key: str, ratio: Fraction, *, str
     return rule
 
 
-def _same_start(valid_from: date | None):  # type: ignore[no-untyped-def]
+def _same_start(valid_from: date | None) -> ColumnElement[bool]:
     return CouncilRule.valid_from.is_(None) if valid_from is None else CouncilRule.valid_from == valid_from
 
 
@@ -85,8 +86,8 @@ def local_rule_of(session: Session, unit: Unit, title: str, on: date) -> VoteRul
     rule = _nearest(session, unit, (title, ANY_TITLE), on)
     if rule is None:
         return local_rule()
-    unit_name = session.get(Unit, rule.unit_id).name  # type: ignore[union-attr]
-    basis = f"quy chế của {unit_name}" + (f": {rule.note}" if rule.note else "")
+    owner = session.get(Unit, rule.unit_id)
+    basis = f"quy chế của {owner.name if owner else unit.name}" + (f": {rule.note}" if rule.note else "")
     return VoteRule(frozenset({title}), Fraction(rule.numerator, rule.denominator), ALL_MEMBERS,
                     rule.valid_from, rule.valid_to, basis, rule.strict)
 
