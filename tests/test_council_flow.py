@@ -249,7 +249,8 @@ def test_call_activity_gets_exactly_the_contract_outputs(council):
 
     deploy_bytes(council, "goi_hop_xet.bpmn", CALLER)
     case = start_instance(council, pid(council, CHAIR), "goi_hop_xet", UNIT,
-                          data={"de_nghi": NOMINATIONS, "hoi_dong_don_vi": UNIT, "bo_phieu_kin": True}).id
+                          data={"de_nghi": NOMINATIONS, "hoi_dong_don_vi": UNIT, "bo_phieu_kin": True,
+                                "quyet_dinh": {"so": "12/QĐ-UBND"}, "ket_luan": "của hồ sơ"}).id
     open_meeting(council, case, absent={})
     for task in ready(council, case, "bo_phieu"):
         tasks.complete(council, task.assignee_id, task.id, ballot({"cs1": Y, "cs2": Y, "tinh1": N}))
@@ -268,6 +269,7 @@ def test_call_activity_gets_exactly_the_contract_outputs(council):
     assert {"ket_qua_hop_xet", "bien_ban", "de_nghi_dat", "de_nghi", "hoi_dong_don_vi"} <= keys
     assert not keys & {"phien", "kiem", "thanh_vien", "phieu_bau", "ma_phien_hop"}  # internals stay inside
     assert task.data["bien_ban"]["ten_hoi_dong"] == "Hội đồng Thi đua - Khen thưởng"  # optional input defaulted
+    assert task.data["quyet_dinh"] == {"so": "12/QĐ-UBND"} and task.data["ket_luan"] == "của hồ sơ"  # untouched
     assert [n["ma"] for n in task.data["de_nghi_dat"]] == ["cs1", "cs2"]
     assert OUTSIDER  # the outsider exists but is no member
 
@@ -282,7 +284,7 @@ def test_read_only_minutes_fields_cannot_be_rewritten_and_the_chair_can_send_bac
               "ket_qua": [{"ho_ten": "Trần Văn Bình", "tan_thanh": 7, "ket_qua": "Đạt"}]}
     tasks.complete(council, pid(council, SECRETARY), minutes.id, forged)
     [sign] = ready(council, case)
-    tasks.complete(council, pid(council, CHAIR), sign.id, {"quyet_dinh": "tra_lai", "y_kien_chu_tich": "Sửa"})
+    tasks.complete(council, pid(council, CHAIR), sign.id, {"ky_duyet": "tra_lai", "y_kien_chu_tich": "Sửa"})
     [again] = ready(council, case)
     assert again.name == "lap_bien_ban"
     finish_minutes(council, case, "Hội đồng thống nhất đề nghị Lê Thị Mai.")
