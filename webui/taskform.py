@@ -22,7 +22,16 @@ from engine.runtime import tasks as runtime
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
 from webui.form_errors import FORM_LEVEL, explain
-from webui.formschema import FormField, FormValues, add_row, fields_of, parse, remove_row, values_from_request
+from webui.formschema import (
+    FormField,
+    FormValues,
+    add_row,
+    fields_of,
+    parse,
+    remove_row,
+    values_from_data,
+    values_from_request,
+)
 from webui.uploads import attachment_names, take_uploads
 from webui.views.cases import person_name
 from webui.views.inbox import urgency_of
@@ -120,7 +129,7 @@ def _render(view: TaskView, values: FormValues, errors: dict[str, list[str]] | N
 def show(task_id: int) -> Any:
     with viewer_transaction() as (s, viewer):
         view = task_view(s, viewer, visible_task(s, viewer, task_id))
-        values = _draft(task_id) or FormValues(rows={f.name: 1 for f in view.fields if f.kind == "table"})
+        values = _draft(task_id) or values_from_data(view.fields, runtime.task_form_values(s, view.task))
         return _render(view, values)
 
 

@@ -22,6 +22,7 @@ from engine.models import Unit
 from engine.org import ancestors_and_self
 from engine.registry.awards import existing_duplicate, parse_award, record_award
 from engine.registry.subjects import subject_from
+from engine.registry.titles import TITLES
 from engine.routing.table import LEVELS, RoutingError, route
 from engine.rules.eligibility import Nomination, evaluate_eligibility
 
@@ -125,10 +126,15 @@ def refusal_message(nominations: list[dict[str, Any]]) -> str:
     blocked = blocking(nominations)
     if not blocked:
         return ""
-    lines = [f"- {n.get('ho_ten') or n.get('don_vi') or n.get('ma')} ({n.get('danh_hieu')}): {n.get('ly_do')}"
-             for n in blocked]
+    lines = [f"- {n.get('ho_ten') or n.get('don_vi') or n.get('ma')} ({_title_name(n.get('danh_hieu'))}): "
+             f"{n.get('ly_do')}" for n in blocked]
     return ("Chưa thể trình: " + str(len(blocked)) + " đề nghị chưa đủ điều kiện. Sửa thông tin hoặc rút đề nghị "
             "(đánh dấu \"Rút\") rồi hoàn thành lại:\n" + "\n".join(lines))
+
+
+def _title_name(code: object) -> str:
+    found = TITLES.get(str(code))
+    return found.name if found else str(code)
 
 
 def current_level(n: dict[str, Any]) -> str | None:
@@ -252,6 +258,8 @@ def merge_edits(before: list[dict[str, Any]], edited: list[dict[str, Any]]) -> l
         item.pop("hop_le", None)
         item.pop("ly_do", None)
         item.pop("trang_thai", None)
+        if item.get("rut"):
+            item["trang_thai"] = WITHDRAWN
         out.append(item)
     for code, n in by_code.items():
         if code not in seen:

@@ -126,6 +126,28 @@ def task_form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None
     return form.schema
 
 
+def task_form_values(session: Session, task: HumanTask) -> dict[str, Any]:
+    """What an open task's form shows before anyone types: the task's current data for the form's own
+    fields (e.g. the nominations and the reasons the flow computed), nothing else of the case."""
+    schema = task_form_schema(session, task) if task.status == "ready" else None
+    fields = (schema or {}).get("properties") or {}
+    if not fields:
+        return {}
+    from uuid import UUID
+
+    from SpiffWorkflow.exceptions import TaskNotFoundException
+
+    from engine.definitions.repository import load_specs
+    from engine.serialization import load_workflow
+
+    load_specs(session, task.instance.definition)
+    try:
+        data = load_workflow(task.instance.state).get_task_from_id(UUID(task.spiff_task_id)).data
+    except TaskNotFoundException:
+        return {}
+    return {name: value for name, value in data.items() if name in fields}
+
+
 @dataclass(frozen=True)
 class Completion:
     """The outcome of completing a task: the case's status and the task rows that opened next."""
