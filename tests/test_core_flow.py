@@ -107,7 +107,12 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
             n["pham_vi_sang_kien"] = "tinh"
     complete(flow, case, "tong_hop", "gv_a2", {"de_nghi": fixed})
 
-    # the school council passed everything; the Hiệu trưởng decides the Giấy khen
+    # the school council passed everything; the Hiệu trưởng decides the Giấy khen; a decision dated after
+    # today is sent back with the reason instead of being recorded
+    complete(flow, case, "quyet_dinh_truong", "ht_a", decision("20/QĐ-THVY", "2025-05-16", "Hiệu trưởng"))
+    back = only(flow, case, "quyet_dinh_truong")
+    assert "16/05/2025 sau ngày hôm nay (05/05/2025)" in task_data(flow, back)["loi_quyet_dinh"]
+    assert awards(flow, case) == []
     set_clock(flow, "2025-05-16T15:00:00+07:00")
     complete(flow, case, "quyet_dinh_truong", "ht_a", decision("20/QĐ-THVY", "2025-05-16", "Hiệu trưởng"))
     assert awards(flow, case) == [("Trường Tiểu học Văn Yên", "giay_khen", "20/QĐ-THVY", "th_a", "Hiệu trưởng")]

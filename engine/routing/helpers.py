@@ -10,7 +10,8 @@ use the action's own transaction:
 - `route_nominations(de_nghi)`, `check_nominations(de_nghi)`, `merge_nominations(truoc, sau)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
-  `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see engine.routing.nominations;
+  `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
+  engine.routing.nominations;
 - `people_with_role(role)`: `[{"username", "ho_ten"}]` of the holders of `role` in the case's unit;
 - `due(step)`: the deadline of a step from the case's plan, or None (no plan, or the plan has no such
   milestone): `dueDate="due('dang_ky')"`. Start data `moc_han` maps a step to another milestone key
@@ -165,6 +166,15 @@ def record_decision(de_nghi: list[dict[str, Any]], ma: list[str], quyet_dinh: di
                                _list("record_decision", "de_nghi", de_nghi), [str(m) for m in ma], quyet_dinh,
                                school_year=_school_year(), deciding_unit=don_vi, authority=level.authority,
                                instance_id=ctx.instance.id or None)
+
+
+@register_helper()
+def decision_problem(quyet_dinh: dict[str, Any]) -> str:
+    """Why this decision cannot be recorded ("" when it can): no number, a date in the future or before
+    the school year. The flow reopens the decision task with this text."""
+    if not isinstance(quyet_dinh, dict):
+        raise CoreFlowError("decision_problem(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
+    return nom.decision_problem(quyet_dinh, _school_year(), clock.now_local().date())
 
 
 @register_helper()

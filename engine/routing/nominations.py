@@ -265,3 +265,26 @@ def merge_edits(before: list[dict[str, Any]], edited: list[dict[str, Any]]) -> l
         if code not in seen:
             out.append({**n, "rut": True, "trang_thai": WITHDRAWN})
     return out
+
+
+def decision_problem(decision: dict[str, Any], school_year: str, today: date) -> str:
+    """Why the registry would refuse this decision ("" when it is fine), in words for the person entering it."""
+    from engine.plans.school_year import SchoolYear
+    from engine.registry.subjects import parse_date
+
+    if not str(decision.get("so") or "").strip():
+        return "Thiếu số quyết định."
+    try:
+        day = parse_date(decision.get("ngay"), "ngay")
+    except InvalidInput:
+        return f"Ngày quyết định {decision.get('ngay')!r} không đúng dạng ngày."
+    if day > today:
+        return (f"Ngày quyết định {day:%d/%m/%Y} sau ngày hôm nay ({today:%d/%m/%Y}): "
+                "kiểm tra lại ngày ký rồi hoàn thành lại.")
+    try:
+        first = SchoolYear.parse(school_year).first if school_year else None
+    except InvalidInput:
+        first = None
+    if first is not None and day.year < first:
+        return f"Ngày quyết định {day:%d/%m/%Y} trước năm học {school_year}: kiểm tra lại ngày ký."
+    return ""
