@@ -84,9 +84,10 @@ def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[
     rule set in force at `receipt_date`. Titles without a decision table are left to the council."""
     out = []
     titles_of: dict[str, list[str]] = {}
-    for n in active(nominations):
-        key = n.get("username") or n.get("ho_ten") or ""
-        titles_of.setdefault(str(key), []).append(str(n.get("danh_hieu")))
+    for n in active(nominations):  # titles proposed together count for the year (e.g. LĐTT with CSTĐ cơ sở)
+        if str(n.get("danh_hieu")) in TITLES:
+            key = n.get("username") or n.get("ho_ten") or ""
+            titles_of.setdefault(str(key), []).append(str(n.get("danh_hieu")))
     for n in nominations:
         item = dict(n)
         out.append(item)
