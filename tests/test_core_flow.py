@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from engine.errors import Forbidden
 from engine.registry.awards import parse_award, record_award
-from engine.runtime import tasks
+from engine.runtime import instances, tasks
 from engine.serialization import load_workflow
 from tests.core_flow_support import (
     add_commune_school,
@@ -25,7 +26,8 @@ from tests.core_flow_support import (
     task_data,
     unit_of,
 )
-from tests.helpers import instance_row, person_id
+from tests.helpers import bpmn, deploy_bytes, instance_row, person_id
+from tests.helpers import flow as helper_flow
 
 TO_TRINH = {"so": "15/TTr-THVY", "ngay": "2025-05-19", "kinh_gui": "Phòng GDĐT quận Hà Đông",
             "noi_dung": "Đề nghị công nhận danh hiệu thi đua năm học 2024-2025", "nguoi_ky": "Hoàng Văn Hiệu",
@@ -72,6 +74,11 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     assert len(personal) == 2 and {r.role_code for r in personal} == {"giao_vien"}
     assert {r.due_at for r in ready(flow, case)} == {datetime(2024, 10, 14, 17, 0, tzinfo=UTC)}
     teachers = {task_data(flow, r)["giao_vien"]["username"]: r for r in personal}
+    assert {person_id(flow, u): r.assignee_id for u, r in teachers.items()} == {
+        person_id(flow, u): person_id(flow, u) for u in teachers}  # each teacher registers for themself
+    with pytest.raises(Forbidden):
+        tasks.complete(flow, person_id(flow, "gv_a1"), teachers["gv_a2"].id,
+                       {"ho_ten": "Vũ Văn Minh", "danh_hieu": "giay_khen", "nam_hoc": "2024-2025"})
     tasks.complete(flow, person_id(flow, "gv_a1"), teachers["gv_a1"].id,
                    {"ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien", "nam_hoc": "2024-2025"})
     tasks.complete(flow, person_id(flow, "gv_a2"), teachers["gv_a2"].id,
@@ -206,3 +213,22 @@ def test_upper_secondary_school_goes_to_the_so_and_a_council_refusal_is_not_reco
     assert done.status == "completed", done.incident_message
     final = {n["ma"]: n["trang_thai"] for n in load_workflow(done.state).data["de_nghi"]}
     assert final == {"gk1": "khong_dat", "cn1": "da_khen"}
+
+
+def test_routing_table_in_process_expressions(flow):
+    """A designer's script asks the table directly; the answer follows the dossier's date."""
+    script = ("ld = title_route('lao_dong_tien_tien')\nkn = title_route('ky_niem_chuong_vi_su_nghiep_giao_duc')\n"
+              "cap = school_level()")
+    deploy_bytes(flow, "hoi_tuyen.bpmn", bpmn("hoi_tuyen", "\n".join([
+        '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
+        f'<bpmn:scriptTask id="hoi" name="Hỏi tuyến"><bpmn:incoming>f0</bpmn:incoming>'
+        f"<bpmn:outgoing>f1</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>",
+        '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>',
+        helper_flow("f0", "s", "hoi"), helper_flow("f1", "hoi", "e")]), lanes={"giao_vien": ["s", "hoi", "e"]}))
+    for day, level in (("2025-06-30", "huyen"), ("2025-07-01", "xa")):
+        case = instances.start_instance(flow, None, "hoi_tuyen", "th_a", data={"ngay_ho_so": day}).id
+        row = instance_row(flow, case)
+        assert row.status == "completed", row.incident_message
+        data = load_workflow(row.state).data
+        assert data["cap"] == "th" and data["ld"]["cap_quyet_dinh"] == level
+        assert data["kn"]["tuyen"] == ["truong", level, "so", "bo"]

@@ -7,6 +7,7 @@ use the action's own transaction:
   exists);  `school_level()`: mn/th/thcs/thpt (start data `cap_hoc`, else the school's name or code);
 - `dossier_date()`: the dossier's date, ISO (start data `ngay_ho_so`, else today): it chooses the route
   (before/after 1/7/2025) and the eligibility rule set;
+- `title_route(danh_hieu)`: the routing table's answer for one title;
 - `route_nominations(de_nghi)`, `check_nominations(de_nghi)`, `merge_nominations(truoc, sau)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
@@ -31,7 +32,7 @@ from engine.org import resolve_role_code, role_catalogue
 from engine.plans.helpers import MilestoneError, milestone
 from engine.registry.subjects import parse_date
 from engine.routing import nominations as nom
-from engine.routing.table import SCHOOL_LEVELS, school_level_of
+from engine.routing.table import SCHOOL_LEVELS, RoutingError, route, school_level_of
 from engine.scripting import register_helper
 
 
@@ -102,6 +103,16 @@ def dossier_date() -> str:
 
 def _school_year() -> str:
     return str(case_value("nam_hoc") or "")
+
+
+@register_helper()
+def title_route(danh_hieu: str) -> dict[str, Any]:
+    """The route of one title for this case's school and dossier date: `tuyen` (level keys from the school
+    up), `cap_quyet_dinh`, `loai_don_vi_quyet_dinh`, `co_quan_quyet_dinh` (see engine.routing.table)."""
+    try:
+        return route(school_level(), str(danh_hieu), _dossier_day()).as_dict()
+    except RoutingError as exc:
+        raise CoreFlowError(f"title_route(): {exc}") from None
 
 
 @register_helper()
