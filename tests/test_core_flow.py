@@ -153,7 +153,9 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
                                       "Chủ tịch UBND thành phố Hà Nội")
     done = instance_row(flow, case)
     assert done.status == "completed", done.incident_message
-    final = {n["ma"]: n for n in load_workflow(done.state).data["de_nghi"]}
+    data = load_workflow(done.state).data
+    assert (data["to_trinh"]["so"], data["to_trinh"]["don_vi_gui"]) == ("30/TTr-PGD", "phong_hd")  # the last one
+    final = {n["ma"]: n for n in data["de_nghi"]}
     assert {n["trang_thai"] for n in final.values()} == {"da_khen"}
     assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]
 
