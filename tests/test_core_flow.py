@@ -181,8 +181,10 @@ def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
     set_clock(flow, "2026-05-04T08:00:00+07:00")
     plan = make_core_plan(flow, 2025)
     case = start(flow, "th_c", plan, nam_hoc="2025-2026", ngay_ho_so="2026-05-04")
-    register_and_consolidate(flow, case, {"gv_c1": ("Tạ Thị Mai", "lao_dong_tien_tien")}, "ht_c", "ht_c",
-                             {"Tạ Thị Mai": "HTTNV"})
+    rows = register_and_consolidate(flow, case, {"gv_c1": ("Tạ Thị Mai", "lao_dong_tien_tien"),
+                                                 "gv_c2": ("Hà Văn Tùng", "khong_dang_ky")}, "ht_c", "ht_c",
+                                    {"Tạ Thị Mai": "HTTNV"})
+    assert [r["ho_ten"] for r in rows] == ["Tạ Thị Mai"]  # "Không đăng ký" makes no nomination
     complete(flow, case, "lap_to_trinh", "ht_c", {**TO_TRINH, "kinh_gui": "UBND xã Văn Yên"})
     receive = only(flow, case, "tiep_nhan")
     assert unit_of(flow, receive) == "xa_vy" and receive.due_at == datetime(2026, 6, 9, 17, 0, tzinfo=UTC)
