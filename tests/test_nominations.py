@@ -93,3 +93,17 @@ def test_decision_checks():
     assert "không đúng dạng ngày" in nom.decision_problem({"so": "1", "ngay": "mai"}, "2024-2025", today)
     assert "sau ngày hôm nay" in nom.decision_problem({"so": "1", "ngay": "2025-06-02"}, "2024-2025", today)
     assert "trước năm học 2024-2025" in nom.decision_problem({"so": "1", "ngay": "2023-12-31"}, "2024-2025", today)
+
+
+def test_first_level_falls_back_to_the_schools_parent_unit(org):
+    """A TH school still under a Phòng in the tree, dossier after 1/7/2025: the Phòng receives it."""
+    with org.transaction() as session:
+        school = unit_by_code(session, "th_a")
+        items = nom.with_routes([nomination("a", "lao_dong_tien_tien"), nomination("b", "chien_si_thi_dua_tinh")],
+                                "th", date(2025, 9, 1))
+        items = nom.apply_council(items, ["a", "b"], items, "truong")
+        hop = nom.next_hop(school, items)
+        assert (hop["cap"], hop["don_vi"], hop["co_quan"]) == ("xa", "phong_hd", "Chủ tịch UBND xã")
+        items = nom.apply_council(items, ["a", "b"], items, "xa")
+        hop = nom.next_hop(school, items)  # further levels never fall back: the UBND tỉnh is outside
+        assert (hop["cap"], hop["don_vi"]) == ("tinh", None)

@@ -154,7 +154,9 @@ def level_unit(case_unit: Unit, level_key: str) -> Unit | None:
 
 
 def next_hop(case_unit: Unit, nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The next level to receive nominations: the lowest level holding some pending ones.
+    """The next level to receive nominations: the lowest level holding some pending ones. Its unit is the
+    nearest unit of the level's kinds above the school; for the first level, failing that, the school's
+    parent unit (the organisation tree says who supervises the school).
 
     `{"cap", "ten_cap", "co_quan", "don_vi" (unit code, None outside the organisation), "ten_don_vi",
     "ma": [codes]}`; None when nothing is pending."""
@@ -167,6 +169,10 @@ def next_hop(case_unit: Unit, nominations: list[dict[str, Any]]) -> dict[str, An
     step = pending[0].get("buoc", 0)
     group = [n for n in pending if current_level(n) == key and n.get("buoc", 0) == step]
     unit = level_unit(case_unit, key)
+    if unit is None and step == 1 and case_unit.parent is not None:
+        # the organisation tree has no unit of that kind above the school (e.g. no UBND xã yet): the dossier
+        # goes to the school's supervising unit in the tree, which handles it
+        unit = case_unit.parent
     level = LEVELS[key]
     return {"cap": key, "ten_cap": level.name, "co_quan": level.authority,
             "don_vi": unit.code if unit else None, "ten_don_vi": unit.name if unit else level.name,
