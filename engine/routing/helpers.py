@@ -32,7 +32,7 @@ from engine.org import resolve_role_code, role_catalogue
 from engine.plans.helpers import MilestoneError, milestone
 from engine.registry.subjects import parse_date
 from engine.routing import nominations as nom
-from engine.routing.table import SCHOOL_LEVELS, RoutingError, route, school_level_of
+from engine.routing.table import LEVELS, SCHOOL_LEVELS, RoutingError, route, school_level_of
 from engine.scripting import register_helper
 
 
@@ -168,8 +168,6 @@ def record_decision(de_nghi: list[dict[str, Any]], ma: list[str], quyet_dinh: di
     ctx = _ctx("record_decision")
     if not isinstance(quyet_dinh, dict):
         raise CoreFlowError("record_decision(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
-    from engine.routing.table import LEVELS
-
     level = LEVELS.get(cap)
     if level is None:
         raise CoreFlowError(f"record_decision(): unknown level {cap!r}")
