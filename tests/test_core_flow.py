@@ -8,10 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from engine.errors import Forbidden
+from engine.models import Notification
+from engine.notifications import messages
 from engine.registry.awards import parse_award, record_award
 from engine.runtime import instances, tasks
+from engine.runtime.deadlines import send_due_reminders
 from engine.serialization import load_workflow
 from tests.core_flow_support import (
     add_commune_school,
@@ -160,6 +164,11 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]
 
 
+def reminded(db) -> set[int]:
+    with db.transaction() as session:
+        return set(session.scalars(select(Notification.person_id).where(Notification.kind == messages.TASK_REMINDER)))
+
+
 def register_and_consolidate(db, case: int, teachers: dict[str, tuple[str, str]], secretary: str, head: str,
                              ratings: dict[str, str]) -> list[dict]:
     """Each teacher registers (username -> (name, title)), no collectives, the secretary fills the ratings."""
@@ -178,9 +187,15 @@ def register_and_consolidate(db, case: int, teachers: dict[str, tuple[str, str]]
 
 
 def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
-    set_clock(flow, "2026-05-04T08:00:00+07:00")
+    set_clock(flow, "2025-10-01T08:00:00+07:00")
     plan = make_core_plan(flow, 2025)
     case = start(flow, "th_c", plan, nam_hoc="2025-2026", ngay_ho_so="2026-05-04")
+    # the plan's registration milestone (before 15/10) reminds each teacher 3 working days ahead
+    [teacher_task] = [r for r in ready(flow, case, "dang_ky_ca_nhan") if r.assignee_id == person_id(flow, "gv_c1")]
+    assert teacher_task.remind_at == datetime(2025, 10, 9, 17, 0, tzinfo=UTC)
+    assert send_due_reminders(flow, now=datetime(2025, 10, 9, 17, 1, tzinfo=UTC)).reminded == 3
+    assert person_id(flow, "gv_c1") in reminded(flow)
+    set_clock(flow, "2026-05-04T08:00:00+07:00")
     rows = register_and_consolidate(flow, case, {"gv_c1": ("Tạ Thị Mai", "lao_dong_tien_tien"),
                                                  "gv_c2": ("Hà Văn Tùng", "khong_dang_ky")}, "ht_c", "ht_c",
                                     {"Tạ Thị Mai": "HTTNV"})
