@@ -8,6 +8,8 @@ import html
 
 import pytest
 
+from engine.accounts import issue_token
+from engine.org import person_by_username
 from engine.serialization import load_workflow
 from tests.browser.support import csrf_from, sign_in
 from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
@@ -48,6 +50,12 @@ def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, or
     page = page_text(client.get(f"/tasks/{first.id}"))
     assert 'value="Nguyễn Thị Lan"' in page and 'value="ld1"' in page
     assert "Chưa thể trình: 1 đề nghị chưa đủ điều kiện" in page and "xếp loại" in page.lower()
+
+    # the API shows the same values and reason
+    with org.transaction() as session:
+        token = issue_token(session, person_by_username(session, "gv_a2"))
+    shown = client.get(f"/api/v1/tasks/{first.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert shown["values"]["de_nghi"][0]["hop_le"] is False and "Chưa thể trình" in shown["values"]["thong_bao"]
 
     # completing it unchanged: refused, the same step opens again with the reason
     row = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien"}

@@ -30,6 +30,7 @@ def task_show(task_id: int, status: int = 200) -> Any:
         task = visible_task(session, viewer_in(session), task_id)
         body = task_summary(task)
         body["form"] = runtime.task_form_schema(session, task) if task.status == "ready" else None
+        body["values"] = runtime.task_form_values(session, task)  # what the form shows before anyone types
         body["instance_title"] = task.instance.title
         body["instructions"] = _instructions(session, task)
         return jsonify(body), status
