@@ -55,7 +55,7 @@ def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, or
     with org.transaction() as session:
         token = issue_token(session, person_by_username(session, "gv_a2"))
     shown = client.get(f"/api/v1/tasks/{first.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
-    assert shown["values"]["de_nghi"][0]["hop_le"] is False and "Chưa thể trình" in shown["values"]["thong_bao"]
+    assert shown["prefill"]["de_nghi"][0]["hop_le"] is False and "Chưa thể trình" in shown["prefill"]["thong_bao"]
 
     # completing it unchanged: refused, the same step opens again with the reason
     row = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien"}

@@ -126,28 +126,6 @@ def task_form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None
     return form.schema
 
 
-def task_form_values(session: Session, task: HumanTask) -> dict[str, Any]:
-    """What an open task's form shows before anyone types: the task's current data for the form's own
-    fields (e.g. the nominations and the reasons the flow computed), nothing else of the case."""
-    schema = task_form_schema(session, task) if task.status == "ready" else None
-    fields = (schema or {}).get("properties") or {}
-    if not fields:
-        return {}
-    from uuid import UUID
-
-    from SpiffWorkflow.exceptions import TaskNotFoundException
-
-    from engine.definitions.repository import load_specs
-    from engine.serialization import load_workflow
-
-    load_specs(session, task.instance.definition)
-    try:
-        data = load_workflow(task.instance.state).get_task_from_id(UUID(task.spiff_task_id)).data
-    except TaskNotFoundException:
-        return {}
-    return {name: value for name, value in data.items() if name in fields}
-
-
 @dataclass(frozen=True)
 class Completion:
     """The outcome of completing a task: the case's status and the task rows that opened next."""
@@ -180,6 +158,14 @@ def _form_of(ctx: ActionContext, row: TaskRow) -> CompiledForm | None:
     return form
 
 
+def _without_read_only(schema: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, Any]:
+    """The submitted values minus the form's `readOnly` fields: those show what the process filled in
+    (engine.runtime.prefill) and the process's own value stays, whatever copy comes back."""
+    properties = (schema or {}).get("properties") or {}
+    return {name: value for name, value in values.items()
+            if not (isinstance(properties.get(name), dict) and properties[name].get("readOnly") is True)}
+
+
 def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion:
     """Complete a task with form data validated against its schema; the engine then moves on."""
 
@@ -194,6 +180,7 @@ def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion
             raise Conflict(f"the case is {ctx.instance.status}; its tasks cannot be completed now")
         form = _form_of(ctx, row)
         values = validate_form_data(form.schema if form else None, data, form.validator if form else None)
+        values = _without_read_only(form.schema if form else None, values)
         spiff_task = ctx.spiff_task(row)
         if spiff_task.state != TaskState.READY:  # the row and the workflow disagree: never run it twice
             raise Conflict(f"task {task_id} is no longer open")
