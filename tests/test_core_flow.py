@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from engine.authz import load_viewer
 from engine.errors import Forbidden
 from engine.models import Notification
 from engine.notifications import messages
+from engine.org import person_by_username
 from engine.registry.awards import parse_award, record_award
 from engine.runtime import instances, tasks
 from engine.runtime.deadlines import send_due_reminders
@@ -209,6 +211,9 @@ def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
                                    "Chủ tịch UBND xã Văn Yên")]
     done = instance_row(flow, case)
     assert done.status == "completed", done.incident_message
+    with flow.transaction() as session:  # the UBND xã's leaders manage the cases of the schools under it
+        leader = load_viewer(session, person_by_username(session, "ld_xa"))
+        assert instance_row(flow, case).unit_id in leader.manage_unit_ids
     [nomination] = load_workflow(done.state).data["de_nghi"]
     assert (nomination["tuyen"], nomination["co_quan_quyet_dinh"]) == (["truong", "xa"], "Chủ tịch UBND xã")
 
