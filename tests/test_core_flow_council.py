@@ -36,7 +36,7 @@ def hold_meeting(db, case: int, members: list[str], secretary: str, chair: str, 
     for row in ready(db, case, "bo_phieu"):
         tasks.complete(db, row.assignee_id, row.id, ballot(votes))
     complete(db, case, "lap_bien_ban", secretary, {"ket_luan": "Hội đồng thống nhất kết quả."})
-    complete(db, case, "ky_bien_ban", chair, {"quyet_dinh": "ky"})
+    complete(db, case, "ky_bien_ban", chair, {"ky_duyet": "ky"})
 
 
 def test_two_councils_vote_and_only_what_passes_is_decided(councils):
