@@ -26,7 +26,7 @@ DE_NGHI_TEMPLATE = """de_nghi = [{"ma": f"DN{i + 1:03}", "loai": r["loai"], "ho_
             "thanh_tich": r.get("thanh_tich") or ""} for i, r in enumerate(danh_sach)]"""
 
 
-def de_nghi(default: str = "danh_hieu_mac_dinh") -> str:
+def de_nghi(default: str = "case_value('danh_hieu_mac_dinh', 'giay_khen')") -> str:
     """The script building `de_nghi`; rows without a title get `default` (an expression)."""
     return DE_NGHI_TEMPLATE.replace("DEFAULT", default)
 
@@ -45,7 +45,7 @@ def hoi_dong_cua(ten: str) -> str:
 
 
 GHI_SO = """quyet_dinh = {"so": so, "ngay": ngay, "co_quan": co_quan, "nguoi_ky": nguoi_ky}
-so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, nam_hoc)"""
+so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, case_value("nam_hoc"))"""
 
 
 def escalation(p: Process, task: str, due: str, role: str, scope: str, note: str, col: float, lane: str) -> None:
@@ -98,7 +98,8 @@ def xet_chon_dien_hinh_cum() -> Process:
         "so_tap_the = len([r for r in danh_sach if r['loai'] == 'tap_the'])\n"
         "so_ca_nhan = len([r for r in danh_sach if r['loai'] == 'ca_nhan'])\n"
         "dung_co_cau = so_tap_the == 1 and so_ca_nhan == 1\n"
-        "truong_trong_cum = don_vi_thanh_vien()"))
+        "truong_trong_cum = don_vi_thanh_vien()\n"
+        "phieu_cum = []  # a new vote after a refusal starts from an empty ballot box"))
     p.gateway("gw_co_cau", "Đúng 01 tập thể, 01 cá nhân?", TRUONG_KHOI, 3, default="f_gw_co_cau_de_xuat")
     p.user("bieu_quyet", "Biểu quyết danh sách giới thiệu của Cụm", HT, 4, form="phieu_tan_thanh",
            due="milestone('hop_xet_cum_thpt')", unit="truong_bieu_quyet",
@@ -332,7 +333,7 @@ def ky_ket_giao_uoc_khoi() -> Process:
     p.user("hop_giao_uoc", "Tổ chức họp ký kết giao ước, thống nhất lượng hóa thi đua", TRUONG_KHOI, 1,
            form="giao_uoc_thi_dua", due="milestone('ky_ket_giao_uoc_thi_dua')")
     p.script("danh_sach_truong", "Các trường trong Khối", TRUONG_KHOI, 2,
-             script="truong_trong_khoi = don_vi_thanh_vien()\nnoi_dung_da_thong_nhat = noi_dung_giao_uoc")
+             script="truong_trong_khoi = don_vi_thanh_vien()\nchu_ky = []")
     p.user("ky_giao_uoc", "Ký giao ước thi đua của Khối", HT, 3, form="ky_giao_uoc",
            due="milestone('ky_ket_giao_uoc_thi_dua')", unit="truong_ky",
            mi=("truong_trong_khoi", "truong_ky", "chu_ky", "dong_y"))

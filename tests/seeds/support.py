@@ -73,7 +73,9 @@ class World:
         if len(found) != 1:
             notes = [(t.name, t.assignment_problem, task_data(self.db, t).get("thong_bao"))
                      for t in self.open_tasks(case_id)]
-            raise AssertionError((name, notes))
+            with self.db.transaction() as session:
+                case = session.get_one(Instance, case_id)
+                raise AssertionError((name, notes, case.status, case.incident_task, case.incident_message))
         return found[0]
 
     def do(self, case_id: int, name: str, username: str, data: dict[str, Any]) -> None:
@@ -95,7 +97,12 @@ class World:
             if SPEC_CACHE.bundle(case.definition_id) is None:
                 load_specs(session, session.get_one(ProcessDefinition, case.definition_id))
             workflow = load_workflow(case.state)
-        return dict(workflow.data if workflow.completed else workflow.last_task.data)
+        if workflow.completed:
+            return dict(workflow.data)
+        from SpiffWorkflow.util.task import TaskState
+
+        ready = workflow.get_tasks(state=TaskState.READY, manual=True)  # the open forms see all data so far
+        return dict(ready[0].data if ready else workflow.last_task.data)
 
     def status(self, case_id: int) -> str:
         with self.db.transaction() as session:
