@@ -259,6 +259,71 @@ def ho_so_de_nghi_len_so() -> Process:
     return p
 
 
+KHEN_CAO = ("chien_si_thi_dua_tinh", "chien_si_thi_dua_toan_quoc", "bang_khen_tinh", "bang_khen_bo",
+            "bang_khen_thu_tuong", "co_thi_dua_tinh", "co_thi_dua_chinh_phu", "tap_the_lao_dong_xuat_sac",
+            "huan_chuong_lao_dong_hang_ba")
+
+
+def xet_thi_dua_cuoi_nam_phong() -> Process:
+    p = Process("xet_thi_dua_cuoi_nam_phong", "Phòng GDĐT xét thi đua cuối năm học, trình Hội đồng cấp huyện và khen cao",
+                [CV, LD_PHONG],
+                "Seed 002 (Hà Đông 2019): the Phòng aggregates the schools' dossiers, its Ngành council votes, the\n"
+                "dossier goes to the district council (moc['trinh'], escalated to the Sở's leaders when late), the\n"
+                "district's decision comes in June (moc['ket_qua']), the khen cao dossiers in July (moc['khen_cao']);\n"
+                "decisions are recorded in the reward registry. For years before the eligibility rule sets of the\n"
+                "core flow (xet_thi_dua_nam_hoc, Luật 2022 from 01/01/2024): no eligibility gate here.\n"
+                "Start data: {\"nam_hoc\", \"moc\": {\"tong_hop\", \"trinh\", \"ket_qua\", \"khen_cao\"}}.")
+    p.start("start", "Nhận hồ sơ các trường", CV, 0)
+    p.user("tong_hop", "Tổng hợp hồ sơ đề nghị khen thưởng của các trường", CV, 1, form="danh_sach_trich_ngang",
+           due="milestone(moc['tong_hop'])")
+    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2,
+             script=de_nghi() + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành Giáo dục"))
+    council(p, 3, CV)
+    p.script("phan_cap", "Tách đề nghị khen cao", CV, 4, script=(
+        f"khen_cao = {KHEN_CAO!r}\n"
+        "khen_cao_dat = [d for d in de_nghi_dat if d['danh_hieu'] in khen_cao]\n"
+        "cap_huyen_dat = [d for d in de_nghi_dat if d['danh_hieu'] not in khen_cao]"))
+    p.user("trinh", "Trình Hội đồng Thi đua - Khen thưởng cấp huyện", LD_PHONG, 5, form="trinh_cap_tren",
+           due="milestone(moc['trinh'])", post="to_trinh = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
+    p.user("quyet_dinh", "Nhận quyết định, thông báo kết quả xét thi đua", CV, 6, form="ghi_quyet_dinh",
+           due="milestone(moc['ket_qua'])")
+    p.script("ghi_so", "Ghi sổ khen thưởng", CV, 7,
+             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
+                    "so_da_ghi = ghi_khen_thuong(cap_huyen_dat, quyet_dinh, case_value('nam_hoc'))")
+    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", CV, 8, default="f_gw_khen_cao_end")
+    p.user("ho_so_khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 9, 1, form="trinh_cap_tren",
+           due="milestone(moc['khen_cao'])", post="to_trinh_khen_cao = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
+    p.user("quyet_dinh_khen_cao", "Nhận quyết định khen cao", CV, 10, 1, form="ghi_quyet_dinh")
+    p.script("ghi_so_khen_cao", "Ghi sổ khen cao", CV, 11, 1,
+             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
+                    "so_da_ghi = so_da_ghi + ghi_khen_thuong(khen_cao_dat, quyet_dinh, case_value('nam_hoc'))")
+    p.end("end", "Hoàn thành", CV, 12)
+    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong", "phan_cap", "trinh", "quyet_dinh", "ghi_so",
+            "gw_khen_cao")
+    p.flow("gw_khen_cao", "ho_so_khen_cao", "Có", "len(khen_cao_dat) > 0")
+    p.flows.append(_back(p, "gw_khen_cao", "end", "Không"))
+    p.chain("ho_so_khen_cao", "quyet_dinh_khen_cao", "ghi_so_khen_cao", "end")
+    escalation(p, "trinh", "milestone(moc['trinh'])", "lanh_dao_so", "kind:so",
+               "Phòng GDĐT chưa trình hồ sơ thi đua lên Hội đồng cấp huyện đúng hạn.", 5, LD_PHONG)
+    return p
+
+
+def bao_cao_len_so() -> Process:
+    p = Process("bao_cao_len_so", "Phòng GDĐT gửi báo cáo, hồ sơ về Sở GDĐT", [CV, LD_PHONG],
+                "Seeds 002 (Hà Đông: dossiers and the self-assessment to the Sở before 30/5/2019) and 004 (Dầu\n"
+                "Tiếng row 14: the “Nhà giáo tiêu biểu” nominations to the Sở before 30/7/2024), a Phòng: the thi đua\n"
+                "officer sends by the plan's deadline (escalated to the Phòng's leaders when late), the Sở receives.\n"
+                "Start data: {\"moc_han\": KEY}.")
+    p.start("start", "Nhận hướng dẫn của Sở", CV, 0)
+    p.user("gui_so", "Hoàn thiện, gửi báo cáo và hồ sơ về Sở GDĐT", CV, 1, form="nop_ho_so", due="milestone(moc_han)")
+    p.user("so_tiep_nhan", "Sở GDĐT tiếp nhận", CV, 2, form="tiep_nhan_ho_so", unit="parent")
+    p.end("end", "Đã tiếp nhận", CV, 3)
+    p.chain("start", "gui_so", "so_tiep_nhan", "end")
+    escalation(p, "gui_so", "milestone(moc_han)", "lanh_dao_phong", "case",
+               "Phòng chưa gửi báo cáo, hồ sơ về Sở đúng hạn kế hoạch.", 1, LD_PHONG)
+    return p
+
+
 def bieu_duong_khen_thuong() -> Process:
     p = Process("bieu_duong_khen_thuong", "Biểu dương, khen thưởng tập thể và cá nhân tiêu biểu", [CV, LD_PHONG],
                 "Seeds 002 (Hà Đông: 20/11 rewards) and 003 (Uông Bí: mid-year commendation at the end of term I).\n"
@@ -355,7 +420,8 @@ def ky_ket_giao_uoc_khoi() -> Process:
 
 
 PROCESSES = [hoi_nghi_dien_hinh_co_so, xet_chon_dien_hinh_cum, tong_hop_hoi_nghi_nganh, dien_hinh_tien_tien_truong,
-             chon_dien_hinh_nganh, cham_sang_kien, ho_so_de_nghi_len_so, bieu_duong_khen_thuong,
+             chon_dien_hinh_nganh, cham_sang_kien, ho_so_de_nghi_len_so, bao_cao_len_so, xet_thi_dua_cuoi_nam_phong,
+             bieu_duong_khen_thuong,
              doi_moi_sang_tao_truong, ky_ket_giao_uoc_khoi]
 
 if __name__ == "__main__":

@@ -179,6 +179,9 @@ def hold_council(world: World, case_id: int, day: date, *, absent: dict[str, boo
                    {"ngay_hop": day.isoformat(), "dia_diem": "Phòng họp", "thanh_vien": rows})
     for ballot in world.open_tasks(case_id, "bo_phieu"):
         member = task_data(world.db, ballot)["phieu"]["username"]
+        if member in absent and not absent[member]:  # absent without a written vote: the secretary says so
+            tasks.complete(world.db, holder(world.db, ballot), ballot.id, {"khong_co_phieu": True})
+            continue
         choices = [{"ma": r["ma"], "lua_chon": "khong_tan_thanh" if r["ma"] in against.get(member, ()) else "tan_thanh"}
                    for r in task_data(world.db, ballot)["bieu_quyet"]]
         tasks.complete(world.db, holder(world.db, ballot), ballot.id, {"bieu_quyet": choices})
