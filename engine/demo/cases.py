@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from engine import clock
 from engine.assignment import candidate_person_ids
 from engine.db import Database
 from engine.demo.base import PEOPLE, UNITS
@@ -150,7 +151,7 @@ def seed_plan_cases(db: Database) -> int:
         if session.scalar(select(func.count(Instance.id)).where(Instance.plan_id.is_not(None))):
             return 0
     demo = _Demo(db)
-    today = date.today()
+    today = clock.now_local().date()
     for build in (_ha_noi, _hoc_mon, _ha_dong, _uong_bi, _dau_tieng):
         build(demo, today)
     with db.transaction() as session:
