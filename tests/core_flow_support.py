@@ -29,18 +29,15 @@ COUNCIL_PLACEHOLDER = Path(__file__).parent / "fixtures" / "core_flow" / "hop_xe
 CORE_FILES = ("xet_thi_dua_nam_hoc.bpmn", "trinh_cap_tren.bpmn")
 
 
-def council_file() -> Path:
-    """The council's real callable process once merged into processes/, else the test placeholder."""
-    real = PROCESSES / "hop_xet_hoi_dong.bpmn"
-    return real if real.exists() else COUNCIL_PLACEHOLDER
-
-
-def deploy_core_flow(db: Database) -> None:
-    """Forms, eligibility tables and the core flow's processes (not the rest of processes/)."""
+def deploy_core_flow(db: Database, *, real_council: bool = False) -> None:
+    """Forms, eligibility tables and the core flow's processes (not the rest of processes/), with the council
+    branch's processes/hop_xet_hoi_dong.bpmn or a placeholder that passes every nomination not marked
+    `hoi_dong_bac` (the flow's own tests need no ballots)."""
     with db.transaction() as session:
         for path in sorted((PROJECT_ROOT / "forms").glob("*.json")):
             deploy_form_file(session, path)
-        files = [PROCESSES / name for name in CORE_FILES] + [COUNCIL_PLACEHOLDER]
+        council = PROCESSES / "hop_xet_hoi_dong.bpmn" if real_council else COUNCIL_PLACEHOLDER
+        files = [PROCESSES / name for name in CORE_FILES] + [council]
         files += sorted((PROCESSES / "rules").glob("*.dmn"))
         deploy(session, [SourceFile(p.name, p.read_bytes()) for p in files], None)
 
@@ -53,6 +50,7 @@ def add_commune_school(db: Database) -> None:
         add_person(session, "cv_xa", "Lý Thị Xã", "xa_vy", ["chuyen_vien_thi_dua"])
         add_person(session, "ht_c", "Đinh Văn Cường", "th_c", ["hieu_truong", "thu_ky_hoi_dong"])
         add_person(session, "gv_c1", "Tạ Thị Mai", "th_c", ["giao_vien"])
+        add_person(session, "gv_c2", "Hà Văn Tùng", "th_c", ["giao_vien"])
         add_person(session, "tk_x", "Mạc Văn Ký", "thpt_x", ["thu_ky_hoi_dong"])
 
 

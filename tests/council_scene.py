@@ -97,7 +97,7 @@ def finish_minutes(db: Database, instance_id: int, conclusion: str | None = None
     [minutes] = ready(db, instance_id, "lap_bien_ban")
     tasks.complete(db, pid(db, SECRETARY), minutes.id, {"ket_luan": conclusion or "Hội đồng thống nhất kết quả."})
     [sign] = ready(db, instance_id, "ky_bien_ban")
-    tasks.complete(db, pid(db, CHAIR), sign.id, {"quyet_dinh": "ky"})
+    tasks.complete(db, pid(db, CHAIR), sign.id, {"ky_duyet": "ky"})
 
 
 def case_data(db: Database, instance_id: int) -> dict[str, Any]:

@@ -8,8 +8,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
+from engine.errors import Forbidden
+from engine.models import Notification
+from engine.notifications import messages
 from engine.registry.awards import parse_award, record_award
+from engine.runtime import instances, tasks
+from engine.runtime.deadlines import send_due_reminders
 from engine.serialization import load_workflow
 from tests.core_flow_support import (
     add_commune_school,
@@ -24,7 +30,8 @@ from tests.core_flow_support import (
     task_data,
     unit_of,
 )
-from tests.helpers import instance_row
+from tests.helpers import bpmn, deploy_bytes, instance_row, person_id
+from tests.helpers import flow as helper_flow
 
 TO_TRINH = {"so": "15/TTr-THVY", "ngay": "2025-05-19", "kinh_gui": "Phòng GDĐT quận Hà Đông",
             "noi_dung": "Đề nghị công nhận danh hiệu thi đua năm học 2024-2025", "nguoi_ky": "Hoàng Văn Hiệu",
@@ -71,8 +78,11 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     assert len(personal) == 2 and {r.role_code for r in personal} == {"giao_vien"}
     assert {r.due_at for r in ready(flow, case)} == {datetime(2024, 10, 14, 17, 0, tzinfo=UTC)}
     teachers = {task_data(flow, r)["giao_vien"]["username"]: r for r in personal}
-    from engine.runtime import tasks
-    from tests.helpers import person_id
+    assert {person_id(flow, u): r.assignee_id for u, r in teachers.items()} == {
+        person_id(flow, u): person_id(flow, u) for u in teachers}  # each teacher registers for themself
+    with pytest.raises(Forbidden):
+        tasks.complete(flow, person_id(flow, "gv_a1"), teachers["gv_a2"].id,
+                       {"ho_ten": "Vũ Văn Minh", "danh_hieu": "giay_khen", "nam_hoc": "2024-2025"})
     tasks.complete(flow, person_id(flow, "gv_a1"), teachers["gv_a1"].id,
                    {"ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien", "nam_hoc": "2024-2025"})
     tasks.complete(flow, person_id(flow, "gv_a2"), teachers["gv_a2"].id,
@@ -108,7 +118,12 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
             n["pham_vi_sang_kien"] = "tinh"
     complete(flow, case, "tong_hop", "gv_a2", {"de_nghi": fixed})
 
-    # the school council passed everything; the Hiệu trưởng decides the Giấy khen
+    # the school council passed everything; the Hiệu trưởng decides the Giấy khen; a decision dated after
+    # today is sent back with the reason instead of being recorded
+    complete(flow, case, "quyet_dinh_truong", "ht_a", decision("20/QĐ-THVY", "2025-05-16", "Hiệu trưởng"))
+    back = only(flow, case, "quyet_dinh_truong")
+    assert "16/05/2025 sau ngày hôm nay (05/05/2025)" in task_data(flow, back)["loi_quyet_dinh"]
+    assert awards(flow, case) == []
     set_clock(flow, "2025-05-16T15:00:00+07:00")
     complete(flow, case, "quyet_dinh_truong", "ht_a", decision("20/QĐ-THVY", "2025-05-16", "Hiệu trưởng"))
     assert awards(flow, case) == [("Trường Tiểu học Văn Yên", "giay_khen", "20/QĐ-THVY", "th_a", "Hiệu trưởng")]
@@ -142,6 +157,97 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
                                       "Chủ tịch UBND thành phố Hà Nội")
     done = instance_row(flow, case)
     assert done.status == "completed", done.incident_message
-    final = {n["ma"]: n for n in load_workflow(done.state).data["de_nghi"]}
+    data = load_workflow(done.state).data
+    assert (data["to_trinh"]["so"], data["to_trinh"]["don_vi_gui"]) == ("30/TTr-PGD", "phong_hd")  # the last one
+    final = {n["ma"]: n for n in data["de_nghi"]}
     assert {n["trang_thai"] for n in final.values()} == {"da_khen"}
     assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]
+
+
+def reminded(db) -> set[int]:
+    with db.transaction() as session:
+        return set(session.scalars(select(Notification.person_id).where(Notification.kind == messages.TASK_REMINDER)))
+
+
+def register_and_consolidate(db, case: int, teachers: dict[str, tuple[str, str]], secretary: str, head: str,
+                             ratings: dict[str, str]) -> list[dict]:
+    """Each teacher registers (username -> (name, title)), no collectives, the secretary fills the ratings."""
+    for row in ready(db, case, "dang_ky_ca_nhan"):
+        username = task_data(db, row)["giao_vien"]["username"]
+        name, title = teachers[username]
+        tasks.complete(db, person_id(db, username), row.id,
+                       {"ho_ten": name, "danh_hieu": title, "nam_hoc": "2025-2026"})
+    complete(db, case, "dang_ky_tap_the", head, {"tap_the": []})
+    rows = rows_for_form(task_data(db, only(db, case, "tong_hop"))["de_nghi"])
+    for row in rows:
+        if row["ho_ten"] in ratings:
+            row["xep_loai"] = ratings[row["ho_ten"]]
+    complete(db, case, "tong_hop", secretary, {"de_nghi": rows})
+    return rows
+
+
+def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
+    set_clock(flow, "2025-10-01T08:00:00+07:00")
+    plan = make_core_plan(flow, 2025)
+    case = start(flow, "th_c", plan, nam_hoc="2025-2026", ngay_ho_so="2026-05-04")
+    # the plan's registration milestone (before 15/10) reminds each teacher 3 working days ahead
+    [teacher_task] = [r for r in ready(flow, case, "dang_ky_ca_nhan") if r.assignee_id == person_id(flow, "gv_c1")]
+    assert teacher_task.remind_at == datetime(2025, 10, 9, 17, 0, tzinfo=UTC)
+    assert send_due_reminders(flow, now=datetime(2025, 10, 9, 17, 1, tzinfo=UTC)).reminded == 3
+    assert person_id(flow, "gv_c1") in reminded(flow)
+    set_clock(flow, "2026-05-04T08:00:00+07:00")
+    rows = register_and_consolidate(flow, case, {"gv_c1": ("Tạ Thị Mai", "lao_dong_tien_tien"),
+                                                 "gv_c2": ("Hà Văn Tùng", "khong_dang_ky")}, "ht_c", "ht_c",
+                                    {"Tạ Thị Mai": "HTTNV"})
+    assert [r["ho_ten"] for r in rows] == ["Tạ Thị Mai"]  # "Không đăng ký" makes no nomination
+    complete(flow, case, "lap_to_trinh", "ht_c", {**TO_TRINH, "kinh_gui": "UBND xã Văn Yên"})
+    receive = only(flow, case, "tiep_nhan")
+    assert unit_of(flow, receive) == "xa_vy" and receive.due_at == datetime(2026, 6, 9, 17, 0, tzinfo=UTC)
+    complete(flow, case, "tiep_nhan", "cv_xa", {"so_vao_so": "7", "ngay_nhan": "2026-05-04"})
+    complete(flow, case, "quyet_dinh_cap", "cv_xa", decision("12/QĐ-UBND", "2026-05-04", "Chủ tịch UBND xã Văn Yên"))
+    assert awards(flow, case) == [("Tạ Thị Mai", "lao_dong_tien_tien", "12/QĐ-UBND", "xa_vy",
+                                   "Chủ tịch UBND xã Văn Yên")]
+    done = instance_row(flow, case)
+    assert done.status == "completed", done.incident_message
+    [nomination] = load_workflow(done.state).data["de_nghi"]
+    assert (nomination["tuyen"], nomination["co_quan_quyet_dinh"]) == (["truong", "xa"], "Chủ tịch UBND xã")
+
+
+def test_upper_secondary_school_goes_to_the_so_and_a_council_refusal_is_not_recorded(flow):
+    set_clock(flow, "2026-05-04T08:00:00+07:00")
+    case = start(flow, "thpt_x", None, nam_hoc="2025-2026", ngay_ho_so="2026-05-04", de_nghi=[
+        {"ma": "gk1", "loai": "tap_the", "ho_ten": "Tổ Toán", "danh_hieu": "giay_khen", "hoi_dong_bac": True}])
+    assert {r.due_at for r in ready(flow, case)} == {None}  # no plan: no deadlines, no problem either
+    assert {r.assignment_problem for r in ready(flow, case)} == {None}
+    register_and_consolidate(flow, case, {"gv_x1": ("Phan Thị Thu", "lao_dong_tien_tien")}, "tk_x", "ht_x",
+                             {"Phan Thị Thu": "HTXSNV"})
+    assert not ready(flow, case, "quyet_dinh_truong")  # the council turned the Giấy khen down
+    complete(flow, case, "lap_to_trinh", "ht_x", {**TO_TRINH, "kinh_gui": "Sở GDĐT Hà Nội"})
+    receive = only(flow, case, "tiep_nhan")
+    assert unit_of(flow, receive) == "so_hn"
+    complete(flow, case, "tiep_nhan", "cv_so", {"so_vao_so": "90", "ngay_nhan": "2026-05-04"})
+    complete(flow, case, "quyet_dinh_cap", "cv_so", decision("300/QĐ-SGDĐT", "2026-05-04", "Giám đốc Sở GDĐT"))
+    assert awards(flow, case) == [("Phan Thị Thu", "lao_dong_tien_tien", "300/QĐ-SGDĐT", "so_hn", "Giám đốc Sở GDĐT")]
+    done = instance_row(flow, case)
+    assert done.status == "completed", done.incident_message
+    final = {n["ma"]: n["trang_thai"] for n in load_workflow(done.state).data["de_nghi"]}
+    assert final == {"gk1": "khong_dat", "cn1": "da_khen"}
+
+
+def test_routing_table_in_process_expressions(flow):
+    """A designer's script asks the table directly; the answer follows the dossier's date."""
+    script = ("ld = title_route('lao_dong_tien_tien')\nkn = title_route('ky_niem_chuong_vi_su_nghiep_giao_duc')\n"
+              "cap = school_level()")
+    deploy_bytes(flow, "hoi_tuyen.bpmn", bpmn("hoi_tuyen", "\n".join([
+        '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
+        f'<bpmn:scriptTask id="hoi" name="Hỏi tuyến"><bpmn:incoming>f0</bpmn:incoming>'
+        f"<bpmn:outgoing>f1</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>",
+        '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>',
+        helper_flow("f0", "s", "hoi"), helper_flow("f1", "hoi", "e")]), lanes={"giao_vien": ["s", "hoi", "e"]}))
+    for day, level in (("2025-06-30", "huyen"), ("2025-07-01", "xa")):
+        case = instances.start_instance(flow, None, "hoi_tuyen", "th_a", data={"ngay_ho_so": day}).id
+        row = instance_row(flow, case)
+        assert row.status == "completed", row.incident_message
+        data = load_workflow(row.state).data
+        assert data["cap"] == "th" and data["ld"]["cap_quyet_dinh"] == level
+        assert data["kn"]["tuyen"] == ["truong", level, "so", "bo"]

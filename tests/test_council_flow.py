@@ -249,7 +249,8 @@ def test_call_activity_gets_exactly_the_contract_outputs(council):
 
     deploy_bytes(council, "goi_hop_xet.bpmn", CALLER)
     case = start_instance(council, pid(council, CHAIR), "goi_hop_xet", UNIT,
-                          data={"de_nghi": NOMINATIONS, "hoi_dong_don_vi": UNIT, "bo_phieu_kin": True}).id
+                          data={"de_nghi": NOMINATIONS, "hoi_dong_don_vi": UNIT, "bo_phieu_kin": True,
+                                "quyet_dinh": {"so": "12/QĐ-UBND"}, "ket_luan": "của hồ sơ"}).id
     open_meeting(council, case, absent={})
     for task in ready(council, case, "bo_phieu"):
         tasks.complete(council, task.assignee_id, task.id, ballot({"cs1": Y, "cs2": Y, "tinh1": N}))
@@ -268,5 +269,42 @@ def test_call_activity_gets_exactly_the_contract_outputs(council):
     assert {"ket_qua_hop_xet", "bien_ban", "de_nghi_dat", "de_nghi", "hoi_dong_don_vi"} <= keys
     assert not keys & {"phien", "kiem", "thanh_vien", "phieu_bau", "ma_phien_hop"}  # internals stay inside
     assert task.data["bien_ban"]["ten_hoi_dong"] == "Hội đồng Thi đua - Khen thưởng"  # optional input defaulted
+    assert task.data["quyet_dinh"] == {"so": "12/QĐ-UBND"} and task.data["ket_luan"] == "của hồ sơ"  # untouched
     assert [n["ma"] for n in task.data["de_nghi_dat"]] == ["cs1", "cs2"]
     assert OUTSIDER  # the outsider exists but is no member
+
+
+def test_read_only_minutes_fields_cannot_be_rewritten_and_the_chair_can_send_back(council):
+    case = start_meeting(council)
+    open_meeting(council, case, absent={})
+    for task in ready(council, case, "bo_phieu"):
+        tasks.complete(council, task.assignee_id, task.id, ballot({"cs1": Y, "cs2": N, "tinh1": N}))
+    [minutes] = ready(council, case)
+    forged = {"ket_luan": "Lần một", "chu_tri": "Người Giả Mạo", "ngay_hop": "2020-01-01",
+              "ket_qua": [{"ho_ten": "Trần Văn Bình", "tan_thanh": 7, "ket_qua": "Đạt"}]}
+    tasks.complete(council, pid(council, SECRETARY), minutes.id, forged)
+    [sign] = ready(council, case)
+    tasks.complete(council, pid(council, CHAIR), sign.id, {"ky_duyet": "tra_lai", "y_kien_chu_tich": "Sửa"})
+    [again] = ready(council, case)
+    assert again.name == "lap_bien_ban"
+    finish_minutes(council, case, "Hội đồng thống nhất đề nghị Lê Thị Mai.")
+    data = case_data(council, case)
+    assert data["bien_ban"]["chu_tri"] == "Nguyễn Văn Chủ Tịch" and data["bien_ban"]["ngay_hop"] == "2024-08-12"
+    assert data["bien_ban"]["ket_luan"] == "Hội đồng thống nhất đề nghị Lê Thị Mai."
+    assert [r["dat"] for r in data["ket_qua_hop_xet"]] == [True, False, False]
+
+
+def test_simultaneous_ballots_are_all_counted(council):
+    from tests.test_concurrency_incidents import run_together
+
+    case = start_meeting(council)
+    open_meeting(council, case, absent={})
+    calls = [lambda t=task: tasks.complete(council, t.assignee_id, t.id, ballot({"cs1": Y, "cs2": Y, "tinh1": N}))
+             for task in ready(council, case, "bo_phieu")]
+    outcomes = run_together(*calls)
+    assert all(getattr(o, "instance_status", None) == "running" for o in outcomes), outcomes
+    with council.transaction() as session:
+        box = session.scalar(select(BallotBox).where(BallotBox.instance_id == case))
+    assert box.voters == sorted(COUNCIL) and len(box.ballots) == 7
+    [minutes] = ready(council, case)
+    assert minutes.name == "lap_bien_ban"

@@ -75,6 +75,10 @@ def field_of(name: str, schema: dict[str, Any], required: bool, nested: bool = F
     kind = _main_type(schema)
     made = FormField(name=name, label=str(schema.get("title") or name), kind="unsupported", required=required,
                      description=schema.get("description"), attrs=_attrs(schema))
+    if schema.get("readOnly") is True:
+        made.attrs["readonly"] = True  # shown as the process filled it in (engine.runtime.prefill)
+    if schema.get("x-fixedRows") is True:
+        made.attrs["fixed_rows"] = True  # rows come from the process: none added or removed
     items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
     if "enum" in schema:
         made.kind = "select"

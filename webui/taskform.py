@@ -19,10 +19,20 @@ from engine.authz import Viewer, is_candidate, visible_task
 from engine.errors import EngineError, InvalidInput
 from engine.models import HumanTask
 from engine.runtime import tasks as runtime
+from engine.runtime.prefill import task_prefill
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
 from webui.form_errors import FORM_LEVEL, explain
-from webui.formschema import FormField, FormValues, add_row, fields_of, parse, remove_row, values_from_request
+from webui.formschema import (
+    FormField,
+    FormValues,
+    add_row,
+    fields_of,
+    parse,
+    remove_row,
+    values_from_data,
+    values_from_request,
+)
 from webui.uploads import attachment_names, take_uploads
 from webui.views.cases import person_name
 from webui.views.inbox import urgency_of
@@ -67,7 +77,8 @@ def task_view(s: Session, viewer: Viewer, task: HumanTask) -> TaskView:
         instructions=task_instructions_for(s, task), schema=schema, schema_problem=problem,
         fields=fields_of(schema),
         can_work=ready and problem is None and (mine or (task.assignee_id is None and candidate)),
-        can_claim=ready and task.assignee_id is None and candidate, can_unclaim=ready and mine,
+        can_claim=ready and task.assignee_id is None and candidate and not task.assignee_fixed,
+        can_unclaim=ready and mine and not task.assignee_fixed,
         urgency=urgency_of(task.due_at, task.status, clock.now()),
     )
 
@@ -120,8 +131,17 @@ def _render(view: TaskView, values: FormValues, errors: dict[str, list[str]] | N
 def show(task_id: int) -> Any:
     with viewer_transaction() as (s, viewer):
         view = task_view(s, viewer, visible_task(s, viewer, task_id))
-        values = _draft(task_id) or FormValues(rows={f.name: 1 for f in view.fields if f.kind == "table"})
+        values = _draft(task_id) or _prefilled(s, view)
         return _render(view, values)
+
+
+def _prefilled(s: Session, view: TaskView) -> FormValues:
+    """The form as the process pre-fills it (engine.runtime.prefill), one empty row per other table."""
+    values = values_from_data(view.fields, task_prefill(s, view.task, view.schema)) if view.can_work else FormValues()
+    for f in view.fields:
+        if f.kind == "table":
+            values.rows.setdefault(f.name, 1)
+    return values
 
 
 def _table(view: TaskView, name: str) -> FormField | None:
@@ -142,6 +162,8 @@ def submit(task_id: int) -> Any:
         kind, _sep, rest = action.partition(":")
         name, _sep, index = rest.partition(":")
         table = _table(view, name)
+        if table is not None and table.attrs.get("fixed_rows"):
+            table = None  # the process gave these rows: none is added or removed
         if table is not None and kind == "add_row":
             add_row(values, name)
         elif table is not None and index.isdigit():

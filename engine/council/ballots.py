@@ -21,6 +21,8 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.council.rules import VOTES, count_ballots
 from engine.definitions.conventions import task_ballot_box_expression, task_secret_ballot_expression
@@ -60,6 +62,10 @@ def box_of(session: Session, instance_id: int, box: str, *, secret: bool = True,
     if found is None and create:
         found = BallotBox(instance_id=instance_id, box=box, secret=secret, voters=[], ballots=[])
         session.add(found)
+        try:
+            session.flush()
+        except IntegrityError:  # the first two ballots at once: the action is retried, and finds the box
+            raise StaleDataError(f"ballot box {box} was opened by another ballot at the same time") from None
     return found
 
 

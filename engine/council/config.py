@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from engine.council.rules import ALL_MEMBERS, DEFAULT_QUORUM, VoteRule, local_rule
 from engine.errors import InvalidInput
@@ -55,7 +56,7 @@ def set_rule(session: Session, unit_code: str, key: str, ratio: Fraction, *, str
     return rule
 
 
-def _same_start(valid_from: date | None):  # type: ignore[no-untyped-def]
+def _same_start(valid_from: date | None) -> ColumnElement[bool]:
     return CouncilRule.valid_from.is_(None) if valid_from is None else CouncilRule.valid_from == valid_from
 
 
@@ -85,7 +86,26 @@ def local_rule_of(session: Session, unit: Unit, title: str, on: date) -> VoteRul
     rule = _nearest(session, unit, (title, ANY_TITLE), on)
     if rule is None:
         return local_rule()
-    unit_name = session.get(Unit, rule.unit_id).name  # type: ignore[union-attr]
-    basis = f"quy chế của {unit_name}" + (f": {rule.note}" if rule.note else "")
+    owner = session.get(Unit, rule.unit_id)
+    basis = f"quy chế của {owner.name if owner else unit.name}" + (f": {rule.note}" if rule.note else "")
     return VoteRule(frozenset({title}), Fraction(rule.numerator, rule.denominator), ALL_MEMBERS,
                     rule.valid_from, rule.valid_to, basis, rule.strict)
+
+
+def rule_json(rule: VoteRule, title: str) -> dict[str, object]:
+    return {"title": title, "ratio": f"{rule.ratio.numerator}/{rule.ratio.denominator}",
+            "percent": round(float(rule.ratio) * 100, 2), "strict": rule.strict,
+            "denominator": rule.denominator, "legal_basis": rule.legal_basis,
+            "valid_from": rule.valid_from.isoformat() if rule.valid_from else None,
+            "valid_to": rule.valid_to.isoformat() if rule.valid_to else None}
+
+
+def rules_in_force(session: Session, unit: Unit, on: date) -> dict[str, object]:
+    """The quorum and, per title of the catalogue, the pass rule a meeting of the unit's council held
+    on `on` applies (national where the law fixes one, else the unit's own, else the default)."""
+    from engine.council.rules import rule_for
+
+    quorum = quorum_of(session, unit, on)
+    return {"unit": unit.code, "on": on.isoformat(),
+            "quorum": {"ratio": f"{quorum.numerator}/{quorum.denominator}", "percent": round(float(quorum) * 100, 2)},
+            "titles": [rule_json(rule_for(code, on, local_rule_of(session, unit, code, on)), code) for code in TITLES]}

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, String, Table, bindparam, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
 from engine.models import Instance, Notification, Person, Role, RoleMembership, Unit
@@ -116,3 +117,18 @@ def announce_opened(connection: Connection, instance_id: int, actor_id: int | No
         batches.setdefault(shape, []).append(params)
     for shape, rows in batches.items():
         connection.execute(_cached(connection.dialect.name, shape), rows)
+
+
+def announce_fixed(session: Session, actor_id: int | None, opened: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    """Tell the one person a task with a fixed assignee (e.g. a council member's ballot) was opened for."""
+    from engine.models import HumanTask
+    from engine.notifications.outbox import notify_message
+
+    for task_id, row in opened:
+        person_id = row.get("assignee_id")
+        if not row.get("assignee_fixed") or person_id is None or person_id == actor_id:
+            continue
+        task = session.get(HumanTask, task_id)
+        if task is not None:
+            notify_message(session, messages.task_assigned(messages.task_info(session, task), to_role=False),
+                           person_ids=[person_id])

@@ -7,10 +7,12 @@ use the action's own transaction:
   exists);  `school_level()`: mn/th/thcs/thpt (start data `cap_hoc`, else the school's name or code);
 - `dossier_date()`: the dossier's date, ISO (start data `ngay_ho_so`, else today): it chooses the route
   (before/after 1/7/2025) and the eligibility rule set;
+- `title_route(danh_hieu)`: the routing table's answer for one title;
 - `route_nominations(de_nghi)`, `check_nominations(de_nghi)`, `merge_nominations(truoc, sau)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
-  `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see engine.routing.nominations;
+  `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
+  engine.routing.nominations;
 - `people_with_role(role)`: `[{"username", "ho_ten"}]` of the holders of `role` in the case's unit;
 - `due(step)`: the deadline of a step from the case's plan, or None (no plan, or the plan has no such
   milestone): `dueDate="due('dang_ky')"`. Start data `moc_han` maps a step to another milestone key
@@ -30,7 +32,7 @@ from engine.org import resolve_role_code, role_catalogue
 from engine.plans.helpers import MilestoneError, milestone
 from engine.registry.subjects import parse_date
 from engine.routing import nominations as nom
-from engine.routing.table import SCHOOL_LEVELS, school_level_of
+from engine.routing.table import LEVELS, SCHOOL_LEVELS, RoutingError, route, school_level_of
 from engine.scripting import register_helper
 
 
@@ -104,6 +106,16 @@ def _school_year() -> str:
 
 
 @register_helper()
+def title_route(danh_hieu: str) -> dict[str, Any]:
+    """The route of one title for this case's school and dossier date: `tuyen` (level keys from the school
+    up), `cap_quyet_dinh`, `loai_don_vi_quyet_dinh`, `co_quan_quyet_dinh` (see engine.routing.table)."""
+    try:
+        return route(school_level(), str(danh_hieu), _dossier_day()).as_dict()
+    except RoutingError as exc:
+        raise CoreFlowError(f"title_route(): {exc}") from None
+
+
+@register_helper()
 def route_nominations(de_nghi: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each nomination with its route (`tuyen`, `cap_quyet_dinh`, `co_quan_quyet_dinh`) by the dossier's date."""
     return nom.with_routes(_list("route_nominations", "de_nghi", de_nghi), school_level(), _dossier_day())
@@ -156,8 +168,6 @@ def record_decision(de_nghi: list[dict[str, Any]], ma: list[str], quyet_dinh: di
     ctx = _ctx("record_decision")
     if not isinstance(quyet_dinh, dict):
         raise CoreFlowError("record_decision(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
-    from engine.routing.table import LEVELS
-
     level = LEVELS.get(cap)
     if level is None:
         raise CoreFlowError(f"record_decision(): unknown level {cap!r}")
@@ -165,6 +175,15 @@ def record_decision(de_nghi: list[dict[str, Any]], ma: list[str], quyet_dinh: di
                                _list("record_decision", "de_nghi", de_nghi), [str(m) for m in ma], quyet_dinh,
                                school_year=_school_year(), deciding_unit=don_vi, authority=level.authority,
                                instance_id=ctx.instance.id or None)
+
+
+@register_helper()
+def decision_problem(quyet_dinh: dict[str, Any]) -> str:
+    """Why this decision cannot be recorded ("" when it can): no number, a date in the future or before
+    the school year. The flow reopens the decision task with this text."""
+    if not isinstance(quyet_dinh, dict):
+        raise CoreFlowError("decision_problem(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
+    return nom.decision_problem(quyet_dinh, _school_year(), clock.now_local().date())
 
 
 @register_helper()

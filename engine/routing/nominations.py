@@ -22,6 +22,7 @@ from engine.models import Unit
 from engine.org import ancestors_and_self
 from engine.registry.awards import existing_duplicate, parse_award, record_award
 from engine.registry.subjects import subject_from
+from engine.registry.titles import TITLES
 from engine.routing.table import LEVELS, RoutingError, route
 from engine.rules.eligibility import Nomination, evaluate_eligibility
 
@@ -83,9 +84,10 @@ def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[
     rule set in force at `receipt_date`. Titles without a decision table are left to the council."""
     out = []
     titles_of: dict[str, list[str]] = {}
-    for n in active(nominations):
-        key = n.get("username") or n.get("ho_ten") or ""
-        titles_of.setdefault(str(key), []).append(str(n.get("danh_hieu")))
+    for n in active(nominations):  # titles proposed together count for the year (e.g. LĐTT with CSTĐ cơ sở)
+        if str(n.get("danh_hieu")) in TITLES:
+            key = n.get("username") or n.get("ho_ten") or ""
+            titles_of.setdefault(str(key), []).append(str(n.get("danh_hieu")))
     for n in nominations:
         item = dict(n)
         out.append(item)
@@ -125,10 +127,15 @@ def refusal_message(nominations: list[dict[str, Any]]) -> str:
     blocked = blocking(nominations)
     if not blocked:
         return ""
-    lines = [f"- {n.get('ho_ten') or n.get('don_vi') or n.get('ma')} ({n.get('danh_hieu')}): {n.get('ly_do')}"
-             for n in blocked]
+    lines = [f"- {n.get('ho_ten') or n.get('don_vi') or n.get('ma')} ({_title_name(n.get('danh_hieu'))}): "
+             f"{n.get('ly_do')}" for n in blocked]
     return ("Chưa thể trình: " + str(len(blocked)) + " đề nghị chưa đủ điều kiện. Sửa thông tin hoặc rút đề nghị "
             "(đánh dấu \"Rút\") rồi hoàn thành lại:\n" + "\n".join(lines))
+
+
+def _title_name(code: object) -> str:
+    found = TITLES.get(str(code))
+    return found.name if found else str(code)
 
 
 def current_level(n: dict[str, Any]) -> str | None:
@@ -147,7 +154,9 @@ def level_unit(case_unit: Unit, level_key: str) -> Unit | None:
 
 
 def next_hop(case_unit: Unit, nominations: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The next level to receive nominations: the lowest level holding some pending ones.
+    """The next level to receive nominations: the lowest level holding some pending ones. Its unit is the
+    nearest unit of the level's kinds above the school; for the first level, failing that, the school's
+    parent unit (the organisation tree says who supervises the school).
 
     `{"cap", "ten_cap", "co_quan", "don_vi" (unit code, None outside the organisation), "ten_don_vi",
     "ma": [codes]}`; None when nothing is pending."""
@@ -160,6 +169,10 @@ def next_hop(case_unit: Unit, nominations: list[dict[str, Any]]) -> dict[str, An
     step = pending[0].get("buoc", 0)
     group = [n for n in pending if current_level(n) == key and n.get("buoc", 0) == step]
     unit = level_unit(case_unit, key)
+    if unit is None and step == 1 and case_unit.parent is not None:
+        # the organisation tree has no unit of that kind above the school (e.g. no UBND xã yet): the dossier
+        # goes to the school's supervising unit in the tree, which handles it
+        unit = case_unit.parent
     level = LEVELS[key]
     return {"cap": key, "ten_cap": level.name, "co_quan": level.authority,
             "don_vi": unit.code if unit else None, "ten_don_vi": unit.name if unit else level.name,
@@ -252,8 +265,33 @@ def merge_edits(before: list[dict[str, Any]], edited: list[dict[str, Any]]) -> l
         item.pop("hop_le", None)
         item.pop("ly_do", None)
         item.pop("trang_thai", None)
+        if item.get("rut"):
+            item["trang_thai"] = WITHDRAWN
         out.append(item)
     for code, n in by_code.items():
         if code not in seen:
             out.append({**n, "rut": True, "trang_thai": WITHDRAWN})
     return out
+
+
+def decision_problem(decision: dict[str, Any], school_year: str, today: date) -> str:
+    """Why the registry would refuse this decision ("" when it is fine), in words for the person entering it."""
+    from engine.plans.school_year import SchoolYear
+    from engine.registry.subjects import parse_date
+
+    if not str(decision.get("so") or "").strip():
+        return "Thiếu số quyết định."
+    try:
+        day = parse_date(decision.get("ngay"), "ngay")
+    except InvalidInput:
+        return f"Ngày quyết định {decision.get('ngay')!r} không đúng dạng ngày."
+    if day > today:
+        return (f"Ngày quyết định {day:%d/%m/%Y} sau ngày hôm nay ({today:%d/%m/%Y}): "
+                "kiểm tra lại ngày ký rồi hoàn thành lại.")
+    try:
+        first = SchoolYear.parse(school_year).first if school_year else None
+    except InvalidInput:
+        first = None
+    if first is not None and day.year < first:
+        return f"Ngày quyết định {day:%d/%m/%Y} trước năm học {school_year}: kiểm tra lại ngày ký."
+    return ""

@@ -85,7 +85,8 @@ def load_decision(session: Session, decision_id: str) -> LoadedDecision:
     """The latest deployed version of `decision_id`, else processes/rules/<decision_id>.dmn."""
     deployed = latest_definition(session, decision_id)
     if deployed is not None and deployed.kind == "dmn":
-        key: tuple[str, ...] = ("db", str(deployed.id))
+        # ids repeat across databases (and test databases) in one process: the content and version decide
+        key: tuple[str, ...] = ("db", str(deployed.id), str(deployed.version), deployed.content_hash)
         return _cached(key, lambda: _build(decision_id, deployed.source, deployed.source_name,
                                            f"deployed v{deployed.version}"))
     path = rules_dir() / f"{decision_id}.dmn"

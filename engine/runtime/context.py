@@ -36,7 +36,7 @@ from engine.db import Database
 from engine.definitions.repository import load_specs
 from engine.errors import Conflict, NotFound
 from engine.models import AuditEvent, Person, ProcessDefinition
-from engine.notifications.task_opened import announce_opened
+from engine.notifications.task_opened import announce_fixed, announce_opened
 from engine.runtime import incidents, projection, records, writes
 from engine.runtime.records import InstanceRecord, TaskRow
 from engine.runtime.workflow_cache import WORKFLOWS, CacheKey
@@ -203,6 +203,9 @@ class ActionContext:
         self._audits = []
         announce_opened(self.connection, instance.id, self.actor_id, self.now,
                         [(id, row) for (id, orphan), row in zip(stored, self.new_tasks, strict=True) if not orphan])
+        if any(row.get("assignee_fixed") for row in self.new_tasks):
+            announce_fixed(self.session, self.actor_id,
+                           [(id, row) for (id, _orphan), row in zip(stored, self.new_tasks, strict=True)])
         hooks, self.after_store = self.after_store, []
         for hook in hooks:
             hook()

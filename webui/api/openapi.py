@@ -75,7 +75,8 @@ SPEC: dict[str, Any] = {
                                               params=["id"], errors=(400, 401, 403, 404, 409, 422),
                                               body=json_body_schema({"data": OBJ}))},
         "/tasks": {"get": op("List tasks", query=["scope", "status", "limit", "offset"])},
-        "/tasks/{id}": {"get": op("A task with its form schema and instructions", params=["id"])},
+        "/tasks/{id}": {"get": op("A task with its form schema, instructions and the values the process "
+                                  "pre-fills (prefill)", params=["id"])},
         "/tasks/{id}/claim": {"post": op("Claim a task of my role", params=["id"], errors=(401, 403, 404, 409))},
         "/tasks/{id}/unclaim": {"post": op("Give a task back to its role", params=["id"],
                                             errors=(401, 403, 404, 409))},

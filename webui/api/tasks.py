@@ -9,6 +9,7 @@ from flask import g, jsonify, request
 from engine.authz import visible_task
 from engine.definitions.conventions import task_instructions
 from engine.runtime import tasks as runtime
+from engine.runtime.prefill import task_prefill
 from engine.runtime.queries import list_tasks, task_summary
 from webui.api import api, authenticated, db, field, json_body, viewer_in
 from webui.api.instances import page_args
@@ -30,6 +31,8 @@ def task_show(task_id: int, status: int = 200) -> Any:
         task = visible_task(session, viewer_in(session), task_id)
         body = task_summary(task)
         body["form"] = runtime.task_form_schema(session, task) if task.status == "ready" else None
+        body["prefill"] = task_prefill(session, task, body["form"])
+        body["assignee_fixed"] = task.assignee_fixed
         body["instance_title"] = task.instance.title
         body["instructions"] = _instructions(session, task)
         return jsonify(body), status

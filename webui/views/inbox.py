@@ -137,7 +137,7 @@ def inbox(session: Session, viewer: Viewer, filters: InboxFilters, now: datetime
 
 def row_of(viewer: Viewer, task: HumanTask, case_title: str, process_key: str, plan_id: int | None,
            process_name: str, unit_name: str | None, assignee_name: str | None, now: datetime) -> InboxRow:
-    ready = task.status == "ready"
+    ready = task.status == "ready" and not task.assignee_fixed  # a fixed task stays with its one person
     candidate = (task.role_code, task.unit_id) in viewer.memberships
     mine = task.assignee_id == viewer.id
     return InboxRow(

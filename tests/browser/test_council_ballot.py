@@ -1,0 +1,43 @@
+"""A council member votes in a real browser (Debian's chromium, Playwright): the ballot lists the
+nominations the process gave, the choice is made per row, and the case diagram of the council process
+shows the ballot step as current."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401  (fixtures)
+from tests.council_scene import MEMBERS, build_council, open_meeting, pid, ready, start_meeting
+
+
+def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> None:  # noqa: F811
+    build_council(product)
+    case = start_meeting(product)
+    open_meeting(product, case, absent={})
+    own = next(t for t in ready(product, case, "bo_phieu") if t.assignee_id == pid(product, MEMBERS[0]))
+    console = Console()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = console.watch(context.new_page())
+    sign_in(page, server, MEMBERS[0])
+    row = page.locator(f"tr#task-{own.id}")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("button", name="Nhận việc")).to_have_count(0)
+    page.goto(f"{server}/cases/{case}")
+    diagram = page.locator("#case-diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator("g.djs-element.tdkt-current[data-element-id='bo_phieu']")).to_have_count(1)
+    expect(diagram.locator("g.djs-element.tdkt-done[data-element-id='mo_phien_hop']")).to_have_count(1)
+    shot(page, "council-01-so-do")
+    page.goto(f"{server}/tasks/{own.id}")
+    expect(page.locator("[name='bieu_quyet.0.ho_ten']")).to_have_value("Lê Thị Mai")
+    expect(page.locator("[name='bieu_quyet.0.ho_ten']")).to_have_attribute("readonly", "")
+    expect(page.locator("[name='bo_phieu_cho']")).to_have_value("Thành Viên Số 1")
+    expect(page.get_by_role("button", name="Thêm dòng")).to_have_count(0)
+    for i in range(3):
+        page.locator(f"select[name='bieu_quyet.{i}.lua_chon']").select_option(label="Tán thành")
+    shot(page, "council-02-phieu-bau")
+    page.get_by_role("button", name="Hoàn thành").click()
+    expect(page).to_have_url(f"{server}/cases/{case}")
+    assert all(t.id != own.id for t in ready(product, case, "bo_phieu"))
+    assert console.errors == []
+    context.close()

@@ -1,0 +1,75 @@
+"""The core flow's consolidation task in the browser pages: the form opens filled with the school's
+nominations and shows why submission is refused; submitting a flagged nomination brings the task back;
+withdrawing it lets the dossier go to the council. The case page draws the process."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from engine.accounts import issue_token
+from engine.org import person_by_username
+from engine.serialization import load_workflow
+from tests.browser.support import csrf_from, sign_in
+from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
+from tests.helpers import instance_row
+from webui import create_app
+
+NOMINEE = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
+           "danh_hieu": "lao_dong_tien_tien"}
+
+
+@pytest.fixture
+def app(org):
+    deploy_core_flow(org)
+    return create_app({"DATABASE_URL": org.url, "TESTING": True, "CLOCK_MODE": "virtual"})
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def form_post(client, url: str, rows: list[dict[str, str]]) -> object:
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    data = {"csrf_token": token, "action": "complete", "de_nghi.__rows": str(len(rows))}
+    for i, row in enumerate(rows):
+        data.update({f"de_nghi.{i}.{k}": v for k, v in row.items()})
+    return client.post(url, data=data)
+
+
+def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, org):
+    set_clock(org, "2025-05-12T08:00:00+07:00")
+    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
+                 de_nghi=[NOMINEE])
+    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    first = only(org, case, "tong_hop")
+
+    client = app.test_client()
+    assert sign_in(client, "gv_a2").status_code == 302  # thư ký Hội đồng of the school
+    page = page_text(client.get(f"/tasks/{first.id}"))
+    assert 'value="Nguyễn Thị Lan"' in page and 'value="ld1"' in page
+    assert "Chưa thể trình: 1 đề nghị chưa đủ điều kiện" in page and "xếp loại" in page.lower()
+
+    # the API shows the same values and reason
+    with org.transaction() as session:
+        token = issue_token(session, person_by_username(session, "gv_a2"))
+    shown = client.get(f"/api/v1/tasks/{first.id}", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert shown["prefill"]["de_nghi"][0]["hop_le"] is False and "Chưa thể trình" in shown["prefill"]["thong_bao"]
+
+    # completing it unchanged: refused, the same step opens again with the reason
+    row = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien"}
+    assert form_post(client, f"/tasks/{first.id}", [row]).status_code == 302
+    again = only(org, case, "tong_hop")
+    assert again.id != first.id
+    assert "Chưa thể trình" in page_text(client.get(f"/tasks/{again.id}"))
+
+    # withdrawn: the dossier goes on to the school council
+    assert form_post(client, f"/tasks/{again.id}", [{**row, "rut": "on"}]).status_code == 302
+    case_page = page_text(client.get(f"/cases/{case}"))
+    assert 'id="case-diagram"' in case_page
+    assert ready(org, case, "tong_hop") == []
+    done = instance_row(org, case)  # nothing left to submit: the case ends
+    assert done.status == "completed", done.incident_message
+    [withdrawn] = load_workflow(done.state).data["de_nghi"]
+    assert (withdrawn["ma"], withdrawn["trang_thai"]) == ("ld1", "rut")
