@@ -27,6 +27,8 @@ def test_letterhead_motto_and_font_follow_the_administrative_layout():
     content = generate("to_trinh", "docx", source(full_case()), "x").content
     doc = Document(io.BytesIO(content))
     assert doc.styles["Normal"].font.name == "Times New Roman" and doc.styles["Normal"].font.size.pt == 13
+    properties = [child.tag.rsplit("}", 1)[-1] for child in doc.tables[0]._tbl.tblPr]
+    assert properties == ["tblW", "tblBorders", "tblLook"]  # borderless, in the schema's order (Word checks it)
     _paragraphs, rows = docx_lines(content)
     left, right = rows[0]
     assert left.split("\n")[:2] == ["PHÒNG GDĐT QUẬN HÀ ĐÔNG", "TRƯỜNG TIỂU HỌC VĂN YÊN"]
@@ -197,3 +199,15 @@ def test_catalogue_unknown_kinds_formats_and_per_unit_documents():
                                                                                  "bang_dang_ky"]
     named = generate("bien_ban", "docx", source(full_case()), "2023-2024/th_a").filename
     assert named == "Biên bản họp xét - 2023-2024-th_a.docx"
+
+
+def test_annex_lists_kept_aside_are_found_when_danh_sach_holds_another():
+    mau_1 = [{"ho_ten": "Phạm Thị Hoa", "nhiem_vu": "Dạy Toán lớp 5", "linh_vuc_doi_moi": "Phương pháp giảng dạy"}]
+    mau_2 = [{"ten_nhom": "Nhóm Toán 5", "thanh_vien": "Phạm Thị Hoa, Lê Văn Bình", "van_de": "Dạy học phân hóa"}]
+    honorees = [{"loai": "ca_nhan", "ho_ten": "Lê Văn Bình", "thanh_tich": "Bước đầu thực hiện tốt đổi mới"}]
+    variables = {"nam_hoc": "2016-2017", "mau_1": mau_1, "mau_2": mau_2, "danh_sach": mau_2,
+                 "danh_sach_bieu_duong": honorees}
+    paragraphs, _rows = docx_lines(generate("bang_dang_ky", "docx", source(variables), "x").content)
+    assert paragraphs.count("Mẫu gợi ý số 1") == 1 and paragraphs.count("Mẫu gợi ý số 2") == 1
+    _paragraphs, rows = docx_lines(generate("danh_sach_trich_ngang", "docx", source(variables), "x").content)
+    assert ["1.", "Lê Văn Bình, Trường Tiểu học Văn Yên", "Bước đầu thực hiện tốt đổi mới"] in rows

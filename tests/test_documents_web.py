@@ -128,6 +128,10 @@ def test_unit_documents_gather_the_cases_below(product, app):
                       ("Đặng Văn Nam", "Trường Tiểu học Kim Đồng")]
     assert "filename*=UTF-8''Danh%20s%C3%A1ch%20tr%C3%ADch%20ngang%20-%20Ph%C3%B2ng" in \
         got.headers["Content-Disposition"]
+    plan_page = officer.get(f"/plans/{plan}").get_data(as_text=True)
+    assert 'data-testid="unit-documents"' in plan_page and "Phòng GDĐT quận Hà Đông" in plan_page
+    assert f'href="/units/phong_hd/documents/bang_dang_ky.docx?plan={plan}"' in plan_page
+    assert "/units/th_a/" not in plan_page  # the officer holds no role in the school itself
     by_plan = officer.get(f"/units/phong_hd/documents/bang_dang_ky.docx?plan={plan}")
     _paragraphs, table = docx_lines(by_plan.data)
     assert by_plan.status_code == 200 and [r[1] for r in table if r[0] == "01"] == ["Theo kế hoạch"]
@@ -158,3 +162,16 @@ def test_unit_documents_over_the_api(product, client, token):
     assert client.get(url, headers=token("gv_b1")).status_code == 404
     bad = client.get("/api/v1/units/phong_hd/documents/bang_dang_ky.xlsx", headers=token("ld_phong"))
     assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "plan"
+
+
+def test_a_letter_sent_up_by_the_phong_carries_the_phong_letterhead(product, app):
+    letter = {"so": "30/TTr-PGD", "ngay": "2025-06-10", "kinh_gui": "UBND thành phố Hà Nội",
+              "noi_dung": "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp thành phố", "nguoi_ky": "Trần Văn Phòng",
+              "chuc_vu_nguoi_ky": "Trưởng phòng"}
+    case = start(product, "th_a", {**full_case(), "to_trinh": letter, "don_vi_gui": "phong_hd"})
+    got = signed_in(app, "ld_phong").get(f"/cases/{case}/documents/to_trinh.docx")
+    paragraphs, rows = docx_lines(got.data)
+    assert rows[0][0].split("\n")[:2] == ["SỞ GDĐT HÀ NỘI", "PHÒNG GDĐT QUẬN HÀ ĐÔNG"]
+    assert "Số: 30/TTr-PGD" in rows[0][0] and "Phòng GDĐT quận Hà Đông kính đề nghị xét tặng:" in paragraphs
+    listed = signed_in(app, "ld_phong").get(f"/cases/{case}/documents/danh_sach_trich_ngang.docx")
+    assert docx_lines(listed.data)[1][0][0].split("\n")[:2] == ["PHÒNG GDĐT QUẬN HÀ ĐÔNG", "TRƯỜNG TIỂU HỌC VĂN YÊN"]

@@ -6,20 +6,24 @@ case does not have yet gets a 409 page saying what is missing."""
 from __future__ import annotations
 
 import io
+import logging
 from typing import Any
 
 from flask import Blueprint, Response, request, send_file, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from engine import clock
 from engine.authz import visible_instance
-from engine.documents import Generated, available, generate, kind_for
+from engine.documents import KINDS, Generated, available, generate, kind_for
 from engine.documents.case_data import source_for_case, source_for_unit, visible_unit
 from engine.documents.source import MissingData
+from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
 from webui.errors import error_page
 
 bp = Blueprint("documents", __name__)
+log = logging.getLogger(__name__)
 
 
 def missing_text(exc: MissingData) -> str:
@@ -85,9 +89,25 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
 @bp.app_template_global()
 def case_documents(instance_id: int) -> list[dict[str, Any]]:
     """The documents the case has the data for: [{"title", "links": [(format, url)]}] (case page)."""
-    with viewer_transaction() as (s, viewer):
-        instance = visible_instance(s, viewer, instance_id)
-        found = available(source_for_case(s, instance, clock.now_local().date()))
+    try:
+        with viewer_transaction() as (s, viewer):
+            instance = visible_instance(s, viewer, instance_id)
+            found = available(source_for_case(s, instance, clock.now_local().date()))
+    except Exception:  # the case page must still show when its state cannot be read for documents
+        log.exception("documents of case %s could not be listed", instance_id)
+        return []
     return [{"code": kind.code, "title": kind.title,
              "links": [(ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code, ext=ext))
                        for ext in formats]} for kind, formats in found]
+
+
+@bp.app_template_global()
+def unit_document_links(plan_id: int) -> list[dict[str, Any]]:
+    """For the plan page: the lists of the plan's cases each unit where the viewer holds a role can gather
+    (its cases and those of the units below): [{"unit", "links": [(title, format, url)]}]."""
+    with viewer_transaction() as (s, viewer):
+        units = s.scalars(select(Unit).where(Unit.id.in_({unit_id for _role, unit_id in viewer.memberships}))
+                          .order_by(Unit.name)).all()
+        return [{"unit": unit.name, "links": [
+            (kind.title, ext, url_for("documents.unit_document", code=unit.code, kind=kind.code, ext=ext, plan=plan_id))
+            for kind in KINDS.values() if kind.per_unit for ext in kind.formats]} for unit in units]

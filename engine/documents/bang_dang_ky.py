@@ -87,9 +87,9 @@ def title_registrations(source: DocumentSource) -> TablePart | None:
     individuals = [(p.ho_ten, p.chuc_vu, p.don_vi, p.danh_hieu, _note(p)) for p in people if not p.collective]
     return TablePart("Đăng ký danh hiệu", "Bảng đăng ký danh hiệu thi đua", f"Năm học {year}" if year else "", [
         Section("I. TẬP THỂ", ("STT", "Tên tập thể", "Danh hiệu đăng ký", "Ghi chú"), _numbered(collectives),
-                (15, 110, 80, 60)),
+                (12, 100, 80, 60)),
         Section("II. CÁ NHÂN", ("STT", "Họ và tên", "Chức vụ", "Đơn vị", "Danh hiệu đăng ký", "Ghi chú"),
-                _numbered(individuals), (15, 55, 40, 60, 55, 40))])
+                _numbered(individuals), (12, 55, 40, 60, 50, 35))])
 
 
 def model_registrations(source: DocumentSource) -> TablePart | None:
@@ -103,11 +103,11 @@ def model_registrations(source: DocumentSource) -> TablePart | None:
                      f"Giai đoạn {span}" if span else "", [
         Section("I. TẬP THỂ", ("STT", "TÊN ĐƠN VỊ", "LĨNH VỰC ĐIỂN HÌNH TIÊN TIẾN", "THÀNH TÍCH NỔI BẬT"),
                 _numbered([(r.get("ho_ten", ""), r.get("linh_vuc", ""), r.get("thanh_tich", ""))
-                           for _u, r in collectives]), (15, 70, 80, 100)),
+                           for _u, r in collectives]), (12, 70, 75, 95)),
         Section("II. CÁ NHÂN", ("STT", "TÊN CÁ NHÂN", "CHỨC VỤ", "LĨNH VỰC ĐIỂN HÌNH TIÊN TIẾN", "THÀNH TÍCH NỔI BẬT"),
                 _numbered([(r.get("ho_ten", ""), ", ".join(s for s in (r.get("chuc_vu"), r.get("don_vi") or u) if s),
                             r.get("linh_vuc", ""), r.get("thanh_tich", "")) for u, r in individuals]),
-                (15, 50, 50, 70, 80))])
+                (12, 50, 45, 65, 80))])
 
 
 def _form_part(source: DocumentSource, kind: str, sheet: str, model: str, heading: str, subheading: str,

@@ -94,7 +94,7 @@ def docx(source: DocumentSource) -> bytes:
     w.para(doc, "Kết quả biểu quyết (tỷ lệ tính trên tổng số thành viên Hội đồng):", bold=True, before=6, after=3)
     w.grid(doc, ("TT", "Họ và tên / Tập thể", "Danh hiệu đề nghị", "Tán thành", "Không tán thành",
                  "Tổng số thành viên", "Tỷ lệ tán thành", "Tỷ lệ yêu cầu", "Kết quả"), vote_rows(rows),
-           widths_mm=(9, 38, 36, 15, 16, 16, 18, 16, 16), size=11)
+           widths_mm=(8, 34, 32, 14, 15, 15, 16, 15, 16), size=11)
     passed = sum(1 for r in rows if r.get("dat") is True)
     w.para(doc, f"Số đề nghị đạt: {passed}/{len(rows)}.", bold=True, before=6)
     if minutes.get("ket_luan"):

@@ -9,7 +9,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from engine.authz import Viewer, visible_instances_clause
 from engine.definitions.repository import load_specs
@@ -43,11 +43,22 @@ def letterhead(unit: Unit) -> Letterhead:
     return Letterhead(unit_name=unit.name, parent_name=unit.parent.name if unit.parent else None)
 
 
+def _sender(session: Session, variables: dict[str, Any], case_unit: Unit) -> Letterhead | None:
+    """The unit that sends the tờ trình when it is not the case's unit: `don_vi_gui` (a unit code), in
+    `to_trinh` or at the top level (the core flow sets it as the dossier goes up)."""
+    letter = variables.get("to_trinh") if isinstance(variables.get("to_trinh"), dict) else {}
+    code = letter.get("don_vi_gui") or variables.get("don_vi_gui")
+    if not isinstance(code, str) or code == case_unit.code:
+        return None
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    return letterhead(unit) if unit is not None else None
+
+
 def source_for_case(session: Session, instance: Instance, today: date) -> DocumentSource:
     variables = case_variables(session, instance)
     place = variables.get("dia_danh") if isinstance(variables.get("dia_danh"), str) else None
     return DocumentSource(letterhead(instance.unit), (CaseData(instance.id, instance.unit.name, variables),),
-                          issued_on=today, place=place)
+                          issued_on=today, place=place, sender=_sender(session, variables, instance.unit))
 
 
 def visible_unit(session: Session, viewer: Viewer, code: str) -> Unit:
@@ -64,8 +75,9 @@ def source_for_unit(session: Session, viewer: Viewer, code: str, *, plan_id: int
     unit = visible_unit(session, viewer, code)
     if plan_id is None and not school_year:
         raise BadRequest("say which cases: ?plan=<id> or ?school_year=2023-2024", field="plan")
-    query = select(Instance).where(Instance.unit_id.in_(subtree_unit_ids(session, {unit.id})),
-                                   Instance.status != "terminated", visible_instances_clause(viewer))
+    query = select(Instance).options(selectinload(Instance.unit), selectinload(Instance.definition)).where(
+        Instance.unit_id.in_(subtree_unit_ids(session, {unit.id})), Instance.status != "terminated",
+        visible_instances_clause(viewer))
     if plan_id is not None:
         query = query.where(Instance.plan_id == plan_id)
     else:

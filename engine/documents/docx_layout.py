@@ -69,13 +69,23 @@ def para(container: object, content: str = "", *, align: str = "left", bold: boo
     return paragraph
 
 
+_AFTER_TBL_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
 def _no_borders(table: Table) -> None:
+    """A layout table (letterhead, signatures): no borders. `w:tblBorders` goes at its place in the
+    schema's sequence of `w:tblPr`, which Word insists on."""
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    properties = table._tbl.tblPr
+    following = next((child for child in properties if child.tag in {qn(t) for t in _AFTER_TBL_BORDERS}), None)
+    if following is not None:
+        following.addprevious(borders)
+    else:
+        properties.append(borders)
 
 
 def _cell_text(cell: _Cell, lines: Sequence[tuple[str, dict[str, object]]]) -> None:
@@ -94,7 +104,7 @@ def letterhead(doc: DocxDocument, head: Letterhead, number: str | None, issued_o
     table = doc.add_table(rows=1, cols=2)
     _no_borders(table)
     left, right = table.rows[0].cells
-    left.width, right.width = Mm(75), Mm(95)
+    left.width, right.width = Mm(70), Mm(95)
     lines: list[tuple[str, dict[str, object]]] = []
     if head.parent_name:
         lines.append((head.parent_name.upper(), {"size": 12}))
@@ -133,7 +143,10 @@ def grid(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[str]
             text(cell.paragraphs[0], lines[0], size=size)
             for extra in lines[1:]:
                 text(cell.add_paragraph(), extra, size=size)
-    if widths_mm:
+    if widths_mm:  # the grid for LibreOffice, each cell for Word
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths_mm, strict=True):
                 cell.width = Mm(width)

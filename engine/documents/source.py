@@ -4,7 +4,7 @@ below it, with the issuing unit's letterhead. Plain data: the generators never t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,7 @@ class DocumentSource:
     place: str | None = None  # địa danh of the place-date line, when the data does not give one
     school_year: str | None = None
     per_unit: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    sender: Letterhead | None = None  # the unit sending the tờ trình, when not the case's unit (`don_vi_gui`)
 
     def single(self) -> dict[str, Any]:
         """The variables of a one-case source (documents that exist per case only)."""
@@ -119,9 +119,23 @@ def annex_kind(rows: list[dict[str, Any]]) -> str | None:
     return None
 
 
+# Where an annex list may be kept besides `danh_sach` (which the next annex form of the case overwrites): a
+# variable named after the form, or the names the seed processes copy it to in a postScript.
+ANNEX_VARIABLES = {
+    "danh_sach_trich_ngang": ("danh_sach_trich_ngang", "danh_sach_bieu_duong"),
+    "bang_dang_ky_dien_hinh": ("bang_dang_ky_dien_hinh",),
+    "mau_1_dang_ky_doi_moi": ("mau_1_dang_ky_doi_moi", "mau_1"),
+    "mau_2_nhom_nha_giao": ("mau_2_nhom_nha_giao", "mau_2"),
+}
+
+
 def annex_rows(case: CaseData, kind: str) -> list[dict[str, Any]]:
-    rows = rows_of(case.variables.get("danh_sach"))
-    return rows if rows and annex_kind(rows) == kind else []
+    """The rows of the case's annex list of this form: its own variable first, else `danh_sach`."""
+    for name in (*ANNEX_VARIABLES[kind], "danh_sach"):
+        rows = rows_of(case.variables.get(name))
+        if rows and annex_kind(rows) == kind:
+            return rows
+    return []
 
 
 def iso_date(value: Any) -> date | None:

@@ -41,8 +41,9 @@ def docx(source: DocumentSource) -> bytes:
     letter = letter_of(variables)
     year = source.year()
     to = str(letter.get("kinh_gui") or "……")
+    head = source.sender or source.letterhead
     doc = w.new_document()
-    w.letterhead(doc, source.letterhead, str(letter.get("so") or "……/TTr-……"), iso_date(letter.get("ngay")),
+    w.letterhead(doc, head, str(letter.get("so") or "……/TTr-……"), iso_date(letter.get("ngay")),
                  str(letter.get("dia_danh") or "") or source.place)
     w.title(doc, "Tờ trình", "Về việc đề nghị xét tặng danh hiệu thi đua và hình thức khen thưởng"
             + (f" năm học {year}" if year else ""))
@@ -52,7 +53,7 @@ def docx(source: DocumentSource) -> bytes:
             w.para(doc, line.strip(), align="justify", indent_first=True, after=3)
     counts = proposal_counts(variables, source.cases[0].unit_name if source.cases else "")
     if counts:
-        w.para(doc, f"{source.letterhead.unit_name} kính đề nghị xét tặng:", align="justify", indent_first=True,
+        w.para(doc, f"{head.unit_name} kính đề nghị xét tặng:", align="justify", indent_first=True,
                before=3, after=3)
         for name, collectives, individuals in counts:
             w.para(doc, f"- {name}: {_count_text(collectives, individuals)};", align="justify", indent_first=True)
