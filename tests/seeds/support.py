@@ -188,7 +188,7 @@ def hold_council(world: World, case_id: int, day: date, *, absent: dict[str, boo
     minutes = world.task(case_id, "lap_bien_ban")
     tasks.complete(world.db, holder(world.db, minutes), minutes.id, {"ket_luan": "Hội đồng thống nhất kết quả."})
     sign = world.task(case_id, "ky_bien_ban")
-    tasks.complete(world.db, holder(world.db, sign), sign.id, {"quyet_dinh": "ky"})
+    tasks.complete(world.db, holder(world.db, sign), sign.id, {"ky_duyet": "ky"})
     return data
 
 
