@@ -112,6 +112,21 @@ def test_dau_tieng_school_year(product):
     world.do(medal, "so_tiep_nhan", "cv_so_bd", form_data("tiep_nhan_ho_so", world.today()))
     assert world.status(medal) == "completed"
 
+    # rows 10-11: Huy hiệu and “Đổi mới, sáng tạo” dossiers (31/5, 15/6); row 14: the Phòng's “Nhà giáo
+    # tiêu biểu” nominations to the Sở before 30/7/2024
+    world.walk(at(20, 5, 2024))
+    badge = world.start_case("ho_so_de_nghi_len_so", "th_dt_01", {"moc_han": "nop_ho_so_huy_hieu"})
+    innovation = world.start_case("ho_so_de_nghi_len_so", "thcs_dt_02", {"moc_han": "nop_ho_so_doi_moi_sang_tao"})
+    assert (world.task(badge, "lap_ho_so").due_at, world.task(innovation, "lap_ho_so").due_at) == \
+        (at(31, 5, 2024, 0), at(15, 6, 2024, 0))
+    for case, school in ((badge, "th_dt_01"), (innovation, "thcs_dt_02")):
+        world.do(case, "lap_ho_so", f"ht_{school}", {"danh_sach": [honoree(
+            "ca_nhan", names[f"gv_{school}_1"], unit_names[school], danh_hieu="Huy hiệu “Vì sự nghiệp trồng người”")]})
+        world.do(case, "tong_hop_trinh_so", "cv_dt", form_data("nop_ho_so", world.today()))
+        world.do(case, "so_tiep_nhan", "cv_so_bd", form_data("tiep_nhan_ho_so", world.today()))
+    teacher_of_year = world.start_case("bao_cao_len_so", "phong_dt", {"moc_han": "nop_ho_so_nha_giao_tieu_bieu"})
+    assert world.task(teacher_of_year, "gui_so").due_at == at(30, 7, 2024, 0)
+
     # rows 12-13: school councils before 19/7/2024, dossiers to the Phòng before 30/7/2024
     world.walk(at(15, 7, 2024))
     known = [{k: v for k, v in n.items() if k != "username"} for n in (ldtt, cstd)]
@@ -133,6 +148,9 @@ def test_dau_tieng_school_year(product):
             "so": f"20/TTr-{school}", "ngay": world.today().isoformat(), "kinh_gui": "Phòng GDĐT huyện Dầu Tiếng",
             "noi_dung": "Đề nghị công nhận danh hiệu thi đua năm học 2023-2024", "nguoi_ky": names[f"ht_{school}"]})
         world.do(core[school], "tiep_nhan", "cv_dt", form_data("tiep_nhan_ho_so", world.today()))
+
+    world.do(teacher_of_year, "gui_so", "cv_dt", form_data("nop_ho_so", world.today(), noi_nhan="Sở GDĐT Bình Dương"))
+    world.do(teacher_of_year, "so_tiep_nhan", "cv_so_bd", form_data("tiep_nhan_ho_so", world.today()))
 
     # row 15: each block's year-end report and award proposals before 14/8/2024; block 1 is late
     world.walk(at(12, 8, 2024))
@@ -166,7 +184,7 @@ def test_dau_tieng_school_year(product):
              {"danh_sach": [honoree("tap_the", first, first, danh_hieu="bang_khen_tinh")]})
     world.do(blocks["khoi_1_dt"], "tiep_nhan", "cv_dt", form_data("tiep_nhan_ho_so", world.today()))
 
-    cases = [*core.values(), *blocks.values(), initiative, medal]
+    cases = [*core.values(), *blocks.values(), initiative, medal, badge, innovation, teacher_of_year]
     assert [world.status(c) for c in cases] == ["completed"] * len(cases)
     assert world.awards("2023-2024") == sorted([
         ("chien_si_thi_dua_tinh", names["gv_th_dt_01_1"], "2023-2024", "2150/QĐ-UBND", "Chủ tịch UBND tỉnh Bình Dương"),
