@@ -52,7 +52,7 @@ def test_init_loads_the_five_seed_plans(product):
     with product.transaction() as session:
         plans = {p.number: p for p in repository.list_plans(session)}
         assert {n: len(p.milestones) for n, p in plans.items()} == {
-            DAU_TIENG: 17, "85/KH-PGD&ĐT": 21, "…/KH-SGDĐT": 4, "49/KH-GDDT": 3, "…/KH-PGD&ĐT": 5}
+            DAU_TIENG: 17, "85/KH-PGD&ĐT": 21, "…/KH-SGDĐT": 5, "49/KH-GDDT": 3, "…/KH-PGD&ĐT": 5}
         assert plans["85/KH-PGD&ĐT"].issuing_unit.code == "phong_hd"
         assert plans["…/KH-SGDĐT"].issuing_unit.code == "so_hn"
         assert plans[DAU_TIENG].issuing_unit is None  # phong_dt is not a demo unit
@@ -62,7 +62,7 @@ def test_init_loads_the_five_seed_plans(product):
         first, second = dau_tieng.milestones[:2]
         assert (first.key, first.window_start, first.due_at, first.unit_kind) == \
             ("trien_khai_dang_ky_thi_dua", None, at(11, 11, 2023), "truong")
-        assert second.process_key == "dang_ky_thi_dua" and second.source_text == "Trước ngày 11/11/2023"
+        assert second.process_key == "xet_thi_dua_nam_hoc" and second.source_text == "Trước ngày 11/11/2023"
         assert first.due_at.tzinfo is not None and first.due_at.utcoffset().total_seconds() == 0
         last = dau_tieng.milestones[-1]
         assert (last.key, last.due_at, last.unit_kind) == ("nop_ho_so_khen_thuong_cap_tinh", at(16, 8, 2024), "phong")
@@ -414,4 +414,4 @@ def test_plan_files_stay_in_step_with_the_importer():
         [tuple(rest) for _, *rest in DAU_TIENG_2023_2024]
     assert [(m.start, m.due, m.kind) for m in specs["ha_dong_2019.yaml"].milestones] == \
         [tuple(rest) for _, _, *rest in HA_DONG_2019]
-    assert Path(PLANS_DIR / "dau_tieng_2023_2024.yaml").read_text(encoding="utf-8").count("process:") == 1
+    assert Path(PLANS_DIR / "dau_tieng_2023_2024.yaml").read_text(encoding="utf-8").count("process:") == 4

@@ -26,35 +26,26 @@ DE_NGHI_TEMPLATE = """de_nghi = [{"ma": f"DN{i + 1:03}", "loai": r["loai"], "ho_
             "thanh_tich": r.get("thanh_tich") or ""} for i, r in enumerate(danh_sach)]"""
 
 
-def de_nghi(default: str = "danh_hieu_mac_dinh") -> str:
+def de_nghi(default: str = "case_value('danh_hieu_mac_dinh', 'giay_khen')") -> str:
     """The script building `de_nghi`; rows without a title get `default` (an expression)."""
     return DE_NGHI_TEMPLATE.replace("DEFAULT", default)
 
 
 DE_NGHI = de_nghi()
 
-# The council's result (CONTRACTS.md: ket_qua_hop_xet, bien_ban, de_nghi_dat) from the secretary's
-# record of the votes: a share of ALL members against the title's threshold, quorum two thirds.
-KET_QUA = """nguong_danh_hieu = {"chien_si_thi_dua_tinh": 0.9, "chien_si_thi_dua_toan_quoc": 0.9,
-                    "chien_si_thi_dua_co_so": 0.8, "co_thi_dua_tinh": 0.8, "co_thi_dua_chinh_phu": 0.8}
-phieu = {k["ma"]: k for k in ket_qua}
-du_so_luong = co_mat * 3 >= tong_thanh_vien * 2
-ket_qua_hop_xet = []
-for d in de_nghi:
-    p = phieu.get(d["ma"], {})
-    tan = p.get("tan_thanh", 0)
-    nguong = nguong_danh_hieu.get(d["danh_hieu"], 0.5)
-    ket_qua_hop_xet.append({"ma": d["ma"], "ho_ten": d["ho_ten"], "danh_hieu": d["danh_hieu"], "tan_thanh": tan,
-                            "khong_tan_thanh": p.get("khong_tan_thanh", tong_thanh_vien - tan),
-                            "tong_thanh_vien": tong_thanh_vien, "ty_le": round(tan / tong_thanh_vien, 4),
-                            "nguong": nguong, "dat": du_so_luong and tan >= nguong * tong_thanh_vien})
-de_nghi_dat = [d for d, k in zip(de_nghi, ket_qua_hop_xet) if k["dat"]]
-bien_ban = {"ten_hoi_dong": f"Hội đồng Thi đua - Khen thưởng ({case_unit})", "ngay_hop": ngay_hop, "tong_thanh_vien": tong_thanh_vien,
-            "co_mat": co_mat, "vang_mat": tong_thanh_vien - co_mat, "du_so_luong": du_so_luong,
-            "bo_phieu_kin": bo_phieu_kin, "ket_luan": f"{len(de_nghi_dat)}/{len(de_nghi)} đề nghị đạt"}"""
+# Before the council: who votes (the case's unit's council, CONTRACTS.md: hop_xet_hoi_dong).
+HOI_DONG = """
+hoi_dong_don_vi = case_unit
+bo_phieu_kin = True
+ten_hoi_dong = TEN"""
+
+
+def hoi_dong_cua(ten: str) -> str:
+    return HOI_DONG.replace("TEN", repr(ten))
+
 
 GHI_SO = """quyet_dinh = {"so": so, "ngay": ngay, "co_quan": co_quan, "nguoi_ky": nguoi_ky}
-so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, nam_hoc)"""
+so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, case_value("nam_hoc"))"""
 
 
 def escalation(p: Process, task: str, due: str, role: str, scope: str, note: str, col: float, lane: str) -> None:
@@ -67,13 +58,9 @@ def escalation(p: Process, task: str, due: str, role: str, scope: str, note: str
     p.flow(f"{task}_bao_cao", f"{task}_da_bao")
 
 
-def council(p: Process, col: float, due: str | None = None) -> tuple[str, str]:
-    """The council meeting (the secretary records the votes) and its result."""
-    p.user("hop_hoi_dong", "Họp Hội đồng Thi đua - Khen thưởng, ghi kết quả biểu quyết", TK, col, form="ket_qua_bieu_quyet",
-           due=due, instructions="Họp xét các đề nghị; ghi số phiếu tán thành của từng đề nghị.")
-    p.script("tinh_ket_qua", "Tính kết quả theo ngưỡng", TK, col + 1, script=KET_QUA)
-    p.flow("hop_hoi_dong", "tinh_ket_qua")
-    return "hop_hoi_dong", "tinh_ket_qua"
+def council(p: Process, col: float, lane: str) -> str:
+    """The council's vote (the callable process hop_xet_hoi_dong: attendance, ballots, minutes)."""
+    return p.call("hop_hoi_dong", "Hội đồng Thi đua - Khen thưởng họp xét", lane, col, called="hop_xet_hoi_dong")
 
 
 # --- 000 Hà Nội 2020 ---------------------------------------------------------------------------------
@@ -111,7 +98,8 @@ def xet_chon_dien_hinh_cum() -> Process:
         "so_tap_the = len([r for r in danh_sach if r['loai'] == 'tap_the'])\n"
         "so_ca_nhan = len([r for r in danh_sach if r['loai'] == 'ca_nhan'])\n"
         "dung_co_cau = so_tap_the == 1 and so_ca_nhan == 1\n"
-        "truong_trong_cum = don_vi_thanh_vien()"))
+        "truong_trong_cum = don_vi_thanh_vien()\n"
+        "phieu_cum = []  # a new vote after a refusal starts from an empty ballot box"))
     p.gateway("gw_co_cau", "Đúng 01 tập thể, 01 cá nhân?", TRUONG_KHOI, 3, default="f_gw_co_cau_de_xuat")
     p.user("bieu_quyet", "Biểu quyết danh sách giới thiệu của Cụm", HT, 4, form="phieu_tan_thanh",
            due="milestone('hop_xet_cum_thpt')", unit="truong_bieu_quyet",
@@ -144,23 +132,23 @@ def _back(p: Process, source: str, target: str, name: str):  # a default flow wi
 
 def tong_hop_hoi_nghi_nganh() -> Process:
     p = Process("tong_hop_hoi_nghi_nganh", "Tổng hợp, Hội đồng Ngành khen thưởng điển hình tiên tiến (Hà Nội 2020)",
-                [CV, TK, LD_SO],
+                [CV, LD_SO],
                 "Seed 000, the Sở: its office aggregates the units' lists for the Ngành council (end of May 2020),\n"
                 "the council votes, the Giám đốc Sở decides the commendations (recorded in the reward registry),\n"
                 "and the Ngành conference is held at the end of Q2 2020.")
     p.start("start", "Nhận báo cáo các đơn vị", CV, 0)
     p.user("tong_hop", "Tổng hợp danh sách điển hình tiên tiến, báo cáo Hội đồng Ngành", CV, 1,
            form="danh_sach_trich_ngang", due="milestone('tong_hop_bao_cao_hoi_dong_nganh')")
-    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2, script=de_nghi("'giay_khen'"))
-    council(p, 3)
-    p.user("quyet_dinh", "Quyết định khen thưởng điển hình tiên tiến", LD_SO, 5, form="ghi_quyet_dinh",
+    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2,
+             script=de_nghi("'giay_khen'") + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành GDĐT Hà Nội"))
+    council(p, 3, CV)
+    p.user("quyet_dinh", "Quyết định khen thưởng điển hình tiên tiến", LD_SO, 4, form="ghi_quyet_dinh",
            due="milestone('tong_hop_bao_cao_hoi_dong_nganh')", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_SO, 6, script=GHI_SO)
-    p.user("hoi_nghi_nganh", "Tổ chức Hội nghị điển hình tiên tiến ngành GDĐT", LD_SO, 7, form="bao_cao_hoi_nghi",
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_SO, 5, script=GHI_SO)
+    p.user("hoi_nghi_nganh", "Tổ chức Hội nghị điển hình tiên tiến ngành GDĐT", LD_SO, 6, form="bao_cao_hoi_nghi",
            due="milestone('hoi_nghi_nganh')")
-    p.end("end", "Đã tổ chức", LD_SO, 8)
-    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong")
-    p.chain("tinh_ket_qua", "quyet_dinh", "ghi_so", "hoi_nghi_nganh", "end")
+    p.end("end", "Đã tổ chức", LD_SO, 7)
+    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong", "quyet_dinh", "ghi_so", "hoi_nghi_nganh", "end")
     escalation(p, "tong_hop", "milestone('tong_hop_bao_cao_hoi_dong_nganh')", "lanh_dao_so", "case",
                "Chưa tổng hợp, báo cáo Hội đồng Thi đua - Khen thưởng Ngành (cuối tháng 5/2020).", 2, CV)
     return p
@@ -193,7 +181,7 @@ def dien_hinh_tien_tien_truong() -> Process:
 
 def chon_dien_hinh_nganh() -> Process:
     p = Process("chon_dien_hinh_nganh", "Lựa chọn, biểu dương điển hình tiên tiến của Ngành (Hóc Môn 2021-2025)",
-                [CV, TK, LD_PHONG],
+                [CV, LD_PHONG],
                 "Seed 001, the Phòng: at the preliminary review (Q4 2022) the thi đua desk proposes at least 05\n"
                 "collectives and 05 individuals, at the final review (Q4 2024) at least 10 models for the period;\n"
                 "the Ngành council votes and the Trưởng phòng commends (recorded in the reward registry).")
@@ -207,28 +195,28 @@ def chon_dien_hinh_nganh() -> Process:
         "so_ca_nhan = len([r for r in danh_sach if r['loai'] == 'ca_nhan'])\n"
         "du_so_luong_de_xuat = so_tap_the >= 5 and so_ca_nhan >= 5 if dot == 'so_ket' else len(danh_sach) >= 10\n"
         "danh_sach = [{**r, 'thanh_tich': r.get('thanh_tich') or r['linh_vuc']} for r in danh_sach]\n"
-        + de_nghi("'giay_khen'")))
+        + de_nghi("'giay_khen'") + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành GDĐT huyện Hóc Môn")))
     p.gateway("gw_so_luong", "Đủ số lượng?", CV, 4, default="f_gw_so_luong_tong_hop")
-    council(p, 5)
-    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 7, form="ghi_quyet_dinh",
+    council(p, 5, CV)
+    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 6, form="ghi_quyet_dinh",
            due="milestone(moc)", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 8, script=GHI_SO)
-    p.gateway("gw_dot", "Đợt nào?", LD_PHONG, 9, default="f_gw_dot_end")
-    p.script("sang_tong_ket", "Chuyển sang đợt tổng kết", LD_PHONG, 9, 1,
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 7, script=GHI_SO)
+    p.gateway("gw_dot", "Đợt nào?", LD_PHONG, 8, default="f_gw_dot_end")
+    p.script("sang_tong_ket", "Chuyển sang đợt tổng kết", LD_PHONG, 8, 1,
              script="dot = 'tong_ket'\nmoc = 'tong_ket_dien_hinh_tien_tien'")
-    p.wait("cho_tong_ket", "Đầu Quý IV/2024", CV, 9, 1, until="milestone_start('tong_ket_dien_hinh_tien_tien')")
-    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 10)
+    p.wait("cho_tong_ket", "Đầu Quý IV/2024", CV, 8, 1, until="milestone_start('tong_ket_dien_hinh_tien_tien')")
+    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 9)
     p.chain("start", "khoi_tao", "tong_hop", "kiem_tra", "gw_so_luong")
     p.flow("gw_so_luong", "hop_hoi_dong", "Đủ", "du_so_luong_de_xuat")
     p.flows.append(_back(p, "gw_so_luong", "tong_hop", "Chưa đủ"))
-    p.chain("tinh_ket_qua", "quyet_dinh", "ghi_so", "gw_dot")
+    p.chain("hop_hoi_dong", "quyet_dinh", "ghi_so", "gw_dot")
     p.flow("gw_dot", "sang_tong_ket", "Sơ kết xong", "dot == 'so_ket'")
     p.flows.append(_back(p, "gw_dot", "end", "Tổng kết xong"))
     p.chain("sang_tong_ket", "cho_tong_ket", "tong_hop")
     return p
 
 
-# --- 002 Hà Đông 2019 and 004 Dầu Tiếng 2023-2024 (shared: milestone keys in `moc`) -------------------
+# --- 002 Hà Đông 2019 and 004 Dầu Tiếng 2023-2024 (shared: milestone keys in the start data) ------------
 
 def cham_sang_kien() -> Process:
     p = Process("cham_sang_kien", "Chấm sáng kiến kinh nghiệm: cấp trường và Hội đồng cấp Ngành", [HT, TK, LD_PHONG],
@@ -252,53 +240,87 @@ def cham_sang_kien() -> Process:
     return p
 
 
-def xet_thi_dua_cuoi_nam() -> Process:
-    p = Process("xet_thi_dua_cuoi_nam", "Hội đồng Ngành xét thi đua cuối năm học, trình khen thưởng cấp trên",
-                [CV, TK, LD_PHONG],
-                "Seeds 002 (Hà Đông 2019: district council by 20/5, Sở by 30/5, results in June, khen cao in July,\n"
-                "summary in August) and 004 (Dầu Tiếng: council 12-14/8/2024, provincial proposals on 15/8/2024).\n"
-                "The Phòng aggregates the schools' proposals, its council votes, the proposals go up by tờ trình,\n"
-                "the decision is recorded in the reward registry. Start data: {\"nam_hoc\", \"moc\": {\"tong_hop\",\n"
-                "\"hop\", \"trinh\", \"ket_qua\"?, \"gui_so\"?, \"khen_cao\"?, \"tong_ket\"?}} (optional steps: key or \"\").")
-    p.start("start", "Nhận hồ sơ các đơn vị", CV, 0)
-    p.user("tong_hop", "Tổng hợp hồ sơ đề nghị khen thưởng của các đơn vị", CV, 1, form="danh_sach_trich_ngang",
+def ho_so_de_nghi_len_so() -> Process:
+    p = Process("ho_so_de_nghi_len_so", "Hồ sơ đề nghị của trường gửi Sở GDĐT qua Phòng", [HT, CV],
+                "Seeds 002 (Hà Đông: Kỷ niệm chương dossiers in February 2019) and 004 (Dầu Tiếng rows 7, 10, 11:\n"
+                "Kỷ niệm chương, Huy hiệu, Đổi mới sáng tạo), a school: the list of nominees with summaries of\n"
+                "achievements by the plan's deadline (escalated to the Phòng's leaders when late), aggregated by the\n"
+                "Phòng and sent to the Sở, received there. Start data: {\"moc_han\": KEY, \"danh_hieu_mac_dinh\"?}.")
+    p.start("start", "Nhận hướng dẫn", HT, 0)
+    p.user("lap_ho_so", "Lập hồ sơ, danh sách trích ngang người được đề nghị", HT, 1, form="danh_sach_trich_ngang",
+           due="milestone(moc_han)")
+    p.user("tong_hop_trinh_so", "Phòng tổng hợp, trình Sở GDĐT", CV, 2, form="nop_ho_so", unit="kind:phong",
+           due="milestone(moc_han)", reminder="0")
+    p.user("so_tiep_nhan", "Sở GDĐT tiếp nhận hồ sơ", CV, 3, form="tiep_nhan_ho_so", unit="kind:so")
+    p.end("end", "Đã tiếp nhận", CV, 4)
+    p.chain("start", "lap_ho_so", "tong_hop_trinh_so", "so_tiep_nhan", "end")
+    escalation(p, "lap_ho_so", "milestone(moc_han)", "lanh_dao_phong", "kind:phong",
+               "Đơn vị chưa gửi hồ sơ đề nghị đúng hạn kế hoạch.", 2, HT)
+    return p
+
+
+KHEN_CAO = ("chien_si_thi_dua_tinh", "chien_si_thi_dua_toan_quoc", "bang_khen_tinh", "bang_khen_bo",
+            "bang_khen_thu_tuong", "co_thi_dua_tinh", "co_thi_dua_chinh_phu", "tap_the_lao_dong_xuat_sac",
+            "huan_chuong_lao_dong_hang_ba")
+
+
+def xet_thi_dua_cuoi_nam_phong() -> Process:
+    p = Process("xet_thi_dua_cuoi_nam_phong", "Phòng GDĐT xét thi đua cuối năm học, trình Hội đồng cấp huyện và khen cao",
+                [CV, LD_PHONG],
+                "Seed 002 (Hà Đông 2019): the Phòng aggregates the schools' dossiers, its Ngành council votes, the\n"
+                "dossier goes to the district council (moc['trinh'], escalated to the Sở's leaders when late), the\n"
+                "district's decision comes in June (moc['ket_qua']), the khen cao dossiers in July (moc['khen_cao']);\n"
+                "decisions are recorded in the reward registry. For years before the eligibility rule sets of the\n"
+                "core flow (xet_thi_dua_nam_hoc, Luật 2022 from 01/01/2024): no eligibility gate here.\n"
+                "Start data: {\"nam_hoc\", \"moc\": {\"tong_hop\", \"trinh\", \"ket_qua\", \"khen_cao\"}}.")
+    p.start("start", "Nhận hồ sơ các trường", CV, 0)
+    p.user("tong_hop", "Tổng hợp hồ sơ đề nghị khen thưởng của các trường", CV, 1, form="danh_sach_trich_ngang",
            due="milestone(moc['tong_hop'])")
-    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2, script=DE_NGHI)
-    council(p, 3, due="milestone(moc['hop'])")
-    p.user("trinh", "Trình hồ sơ đề nghị khen thưởng lên cấp trên", LD_PHONG, 5, form="trinh_cap_tren",
-           due="milestone(moc['trinh'])",
-           post="to_trinh = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
-    p.gateway("gw_gui_so", "Gửi Sở?", LD_PHONG, 6, default="f_gw_gui_so_gw_han_ket_qua")
-    p.user("gui_so", "Hoàn thiện hồ sơ thi đua, gửi Sở GDĐT", CV, 6, 1, form="nop_ho_so", due="milestone(moc['gui_so'])")
-    p.gateway("gw_han_ket_qua", "Kế hoạch có hạn kết quả?", LD_PHONG, 7, default="f_gw_han_ket_qua_nhan_quyet_dinh")
-    p.user("quyet_dinh", "Nhận quyết định khen thưởng, thông báo kết quả", LD_PHONG, 7.5, 1, form="ghi_quyet_dinh",
+    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2,
+             script=de_nghi() + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành Giáo dục"))
+    council(p, 3, CV)
+    p.script("phan_cap", "Tách đề nghị khen cao", CV, 4, script=(
+        f"khen_cao = {KHEN_CAO!r}\n"
+        "khen_cao_dat = [d for d in de_nghi_dat if d['danh_hieu'] in khen_cao]\n"
+        "cap_huyen_dat = [d for d in de_nghi_dat if d['danh_hieu'] not in khen_cao]"))
+    p.user("trinh", "Trình Hội đồng Thi đua - Khen thưởng cấp huyện", LD_PHONG, 5, form="trinh_cap_tren",
+           due="milestone(moc['trinh'])", post="to_trinh = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
+    p.user("quyet_dinh", "Nhận quyết định, thông báo kết quả xét thi đua", CV, 6, form="ghi_quyet_dinh",
            due="milestone(moc['ket_qua'])")
-    p.user("nhan_quyet_dinh", "Nhận quyết định khen thưởng của cấp trên", LD_PHONG, 8, form="ghi_quyet_dinh")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 9, script=GHI_SO)
-    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", LD_PHONG, 10, default="f_gw_khen_cao_gw_tong_ket")
-    p.user("khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 10, 1, form="danh_sach_trich_ngang",
-           due="milestone(moc['khen_cao'])")
-    p.gateway("gw_tong_ket", "Tổng kết năm học?", LD_PHONG, 11, default="f_gw_tong_ket_end")
-    p.user("tong_ket", "Hội nghị tổng kết năm học, khen thưởng tập thể tiêu biểu", LD_PHONG, 12, 1,
-           form="bao_cao_hoi_nghi", due="milestone(moc['tong_ket'])")
-    p.end("end", "Hoàn thành", LD_PHONG, 13)
-    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong")
-    p.chain("tinh_ket_qua", "trinh", "gw_gui_so")
-    p.flow("gw_gui_so", "gui_so", "Có", "bool(moc.get('gui_so'))")
-    p.flows.append(_back(p, "gw_gui_so", "gw_han_ket_qua", "Không"))
-    p.chain("gui_so", "gw_han_ket_qua")
-    p.flow("gw_han_ket_qua", "quyet_dinh", "Có hạn", "bool(moc.get('ket_qua'))")
-    p.flows.append(_back(p, "gw_han_ket_qua", "nhan_quyet_dinh", "Không"))
-    p.chain("quyet_dinh", "ghi_so")
-    p.chain("nhan_quyet_dinh", "ghi_so", "gw_khen_cao")
-    p.flow("gw_khen_cao", "khen_cao", "Có", "bool(moc.get('khen_cao'))")
-    p.flows.append(_back(p, "gw_khen_cao", "gw_tong_ket", "Không"))
-    p.chain("khen_cao", "gw_tong_ket")
-    p.flow("gw_tong_ket", "tong_ket", "Có", "bool(moc.get('tong_ket'))")
-    p.flows.append(_back(p, "gw_tong_ket", "end", "Không"))
-    p.chain("tong_ket", "end")
+    p.script("ghi_so", "Ghi sổ khen thưởng", CV, 7,
+             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
+                    "so_da_ghi = ghi_khen_thuong(cap_huyen_dat, quyet_dinh, case_value('nam_hoc'))")
+    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", CV, 8, default="f_gw_khen_cao_end")
+    p.user("ho_so_khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 9, 1, form="trinh_cap_tren",
+           due="milestone(moc['khen_cao'])", post="to_trinh_khen_cao = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
+    p.user("quyet_dinh_khen_cao", "Nhận quyết định khen cao", CV, 10, 1, form="ghi_quyet_dinh")
+    p.script("ghi_so_khen_cao", "Ghi sổ khen cao", CV, 11, 1,
+             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
+                    "so_da_ghi = so_da_ghi + ghi_khen_thuong(khen_cao_dat, quyet_dinh, case_value('nam_hoc'))")
+    p.end("end", "Hoàn thành", CV, 12)
+    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong", "phan_cap", "trinh", "quyet_dinh", "ghi_so",
+            "gw_khen_cao")
+    p.flow("gw_khen_cao", "ho_so_khen_cao", "Có", "len(khen_cao_dat) > 0")
+    p.flows.append(_back(p, "gw_khen_cao", "end", "Không"))
+    p.chain("ho_so_khen_cao", "quyet_dinh_khen_cao", "ghi_so_khen_cao", "end")
     escalation(p, "trinh", "milestone(moc['trinh'])", "lanh_dao_so", "kind:so",
-               "Phòng GDĐT chưa trình hồ sơ đề nghị khen thưởng đúng hạn.", 6, LD_PHONG)
+               "Phòng GDĐT chưa trình hồ sơ thi đua lên Hội đồng cấp huyện đúng hạn.", 5, LD_PHONG)
+    return p
+
+
+def bao_cao_len_so() -> Process:
+    p = Process("bao_cao_len_so", "Phòng GDĐT gửi báo cáo, hồ sơ về Sở GDĐT", [CV, LD_PHONG],
+                "Seeds 002 (Hà Đông: dossiers and the self-assessment to the Sở before 30/5/2019) and 004 (Dầu\n"
+                "Tiếng row 14: the “Nhà giáo tiêu biểu” nominations to the Sở before 30/7/2024), a Phòng: the thi đua\n"
+                "officer sends by the plan's deadline (escalated to the Phòng's leaders when late), the Sở receives.\n"
+                "Start data: {\"moc_han\": KEY}.")
+    p.start("start", "Nhận hướng dẫn của Sở", CV, 0)
+    p.user("gui_so", "Hoàn thiện, gửi báo cáo và hồ sơ về Sở GDĐT", CV, 1, form="nop_ho_so", due="milestone(moc_han)")
+    p.user("so_tiep_nhan", "Sở GDĐT tiếp nhận", CV, 2, form="tiep_nhan_ho_so", unit="parent")
+    p.end("end", "Đã tiếp nhận", CV, 3)
+    p.chain("start", "gui_so", "so_tiep_nhan", "end")
+    escalation(p, "gui_so", "milestone(moc_han)", "lanh_dao_phong", "case",
+               "Phòng chưa gửi báo cáo, hồ sơ về Sở đúng hạn kế hoạch.", 1, LD_PHONG)
     return p
 
 
@@ -376,7 +398,7 @@ def ky_ket_giao_uoc_khoi() -> Process:
     p.user("hop_giao_uoc", "Tổ chức họp ký kết giao ước, thống nhất lượng hóa thi đua", TRUONG_KHOI, 1,
            form="giao_uoc_thi_dua", due="milestone('ky_ket_giao_uoc_thi_dua')")
     p.script("danh_sach_truong", "Các trường trong Khối", TRUONG_KHOI, 2,
-             script="truong_trong_khoi = don_vi_thanh_vien()\nnoi_dung_da_thong_nhat = noi_dung_giao_uoc")
+             script="truong_trong_khoi = don_vi_thanh_vien()\nchu_ky = []")
     p.user("ky_giao_uoc", "Ký giao ước thi đua của Khối", HT, 3, form="ky_giao_uoc",
            due="milestone('ky_ket_giao_uoc_thi_dua')", unit="truong_ky",
            mi=("truong_trong_khoi", "truong_ky", "chu_ky", "dong_y"))
@@ -398,7 +420,8 @@ def ky_ket_giao_uoc_khoi() -> Process:
 
 
 PROCESSES = [hoi_nghi_dien_hinh_co_so, xet_chon_dien_hinh_cum, tong_hop_hoi_nghi_nganh, dien_hinh_tien_tien_truong,
-             chon_dien_hinh_nganh, cham_sang_kien, xet_thi_dua_cuoi_nam, bieu_duong_khen_thuong,
+             chon_dien_hinh_nganh, cham_sang_kien, ho_so_de_nghi_len_so, bao_cao_len_so, xet_thi_dua_cuoi_nam_phong,
+             bieu_duong_khen_thuong,
              doi_moi_sang_tao_truong, ky_ket_giao_uoc_khoi]
 
 if __name__ == "__main__":

@@ -1,13 +1,185 @@
-"""Cases in flight under each of the five seed plans, for `tdkt demo` (filled in below)."""
+"""Cases in flight under each of the five seed plans, for `tdkt demo` / `make run`.
+
+Each plan gets cases of its seed processes at various steps: the demo people have done some of their
+tasks (with the sample data of engine.demo.form_data), others wait in their inboxes. The plans are
+historical, so on the real clock their deadlines have passed: the first scheduler sweep sends the
+overdue notices and escalations, as it would after a long downtime.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from engine import clock
+from engine.assignment import candidate_person_ids
 from engine.db import Database
-from engine.demo.base import PEOPLE
-from engine.demo.organisation import seed_seed_organisation
+from engine.demo.base import PEOPLE, UNITS
+from engine.demo.form_data import form_data, honoree, model_row
+from engine.demo.organisation import DT_BLOCKS, seed_seed_organisation
+from engine.models import HumanTask, Instance, Person, Plan, Unit
+from engine.runtime import tasks
+from engine.runtime.instances import start_instance
+
+
+class _Demo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        with db.transaction() as session:
+            self.plans = dict(session.execute(select(Plan.number, Plan.id)).all())
+            self.names = dict(session.execute(select(Person.username, Person.full_name)).all())
+            self.units = dict(session.execute(select(Unit.code, Unit.name)).all())
+
+    def start(self, plan: str, key: str, unit: str, data: dict[str, Any] | None = None) -> int:
+        return start_instance(self.db, None, key, unit, data=data, plan_id=self.plans[plan]).id
+
+    def open(self, case: int, name: str) -> list[HumanTask]:
+        with self.db.transaction() as session:
+            return list(session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == case, HumanTask.name == name, HumanTask.status == "ready")
+                .order_by(HumanTask.id)))
+
+    def do(self, case: int, name: str, data: dict[str, Any], count: int = 1) -> None:
+        """The holders of the first `count` open tasks `name` of the case complete them with `data`."""
+        for task in self.open(case, name)[:count]:
+            actor = task.assignee_id
+            if actor is None:
+                with self.db.transaction() as session:
+                    actor = min(candidate_person_ids(session, task.role_code, task.unit_id))
+            tasks.complete(self.db, actor, task.id, data)
+
+
+def _ha_noi(d: _Demo, day: date) -> None:
+    plan = "…/KH-SGDĐT"
+    for step, school in enumerate(["thpt_phan_dinh_phung", "thpt_viet_duc", "thpt_le_quy_don_hd"]):
+        case = d.start(plan, "hoi_nghi_dien_hinh_co_so", school)
+        if step >= 1:
+            d.do(case, "to_chuc_hoi_nghi", form_data("bao_cao_hoi_nghi", day))
+        if step >= 2:
+            d.do(case, "gui_danh_sach", {"danh_sach": [honoree(
+                "ca_nhan", d.names[f"gv_{school}_1"], d.units[school], danh_hieu="Chiến sỹ thi đua toàn quốc")]})
+    for step, (cluster, head, other) in enumerate([("cum_thpt_1", "thpt_phan_dinh_phung", "thpt_tay_ho"),
+                                                   ("cum_thpt_2", "thpt_viet_duc", "thpt_thang_long"),
+                                                   ("cum_thpt_3", "thpt_le_quy_don_hd", "thpt_x")]):
+        case = d.start(plan, "xet_chon_dien_hinh_cum", cluster)
+        if step >= 1:
+            person = "gv_x1" if other == "thpt_x" else f"gv_{other}_1"
+            d.do(case, "de_xuat", {"danh_sach": [honoree("tap_the", d.units[head], d.units[head]),
+                                                 honoree("ca_nhan", d.names[person], d.units[other])]})
+            d.do(case, "bieu_quyet", {"tan_thanh": True}, count=2 if step == 1 else 3)
+    d.start(plan, "tong_hop_hoi_nghi_nganh", "so_hn")
+
+
+def _hoc_mon(d: _Demo, day: date) -> None:
+    plan = "49/KH-GDDT"
+    with d.db.transaction() as session:
+        phong = session.scalar(select(Unit.id).where(Unit.code == "phong_hm"))
+        schools = list(session.scalars(select(Unit.code).where(Unit.parent_id == phong).order_by(Unit.id)))
+    for n, school in enumerate(schools):
+        case = d.start(plan, "dien_hinh_tien_tien_truong", school)
+        if n < 6:
+            d.do(case, "dang_ky", {"giai_doan": "2021-2025", "danh_sach": [
+                model_row("tap_the", d.units[school], d.units[school]),
+                model_row("ca_nhan", d.names[f"gv_{school}_1"], d.units[school], "Cải cách hành chính")]})
+        if n < 4:
+            d.do(case, "tiep_nhan_dang_ky", form_data("tiep_nhan_ho_so", day))
+    d.start(plan, "chon_dien_hinh_nganh", "phong_hm")
+
+
+def _ha_dong(d: _Demo, day: date) -> None:
+    plan = "85/KH-PGD&ĐT"
+    for n, school in enumerate(["th_le_loi_hd", "thcs_van_yen"]):
+        case = d.start(plan, "ho_so_de_nghi_len_so", school, {"moc_han": "cac_don_vi_gui_ho_so"})
+        if n == 0:
+            d.do(case, "lap_ho_so", {"danh_sach": [honoree("ca_nhan", d.names[f"ht_{school}"], d.units[school],
+                                                           danh_hieu="ky_niem_chuong_vi_su_nghiep_giao_duc")]})
+    skkn = d.start(plan, "cham_sang_kien", "th_le_loi_hd", {"moc": {
+        "cap_truong": "cac_don_vi_thanh_lap_hoi", "cap_nganh": "thanh_lap_hoi_dong_cham_skkn",
+        "bao_cao": "bao_cao_hoi_dong_kh_skkn"}})
+    d.do(skkn, "cham_cap_truong", form_data("ket_qua_cham_skkn", day))
+    year_end = d.start(plan, "xet_thi_dua_cuoi_nam_phong", "phong_hd", {"nam_hoc": "2018-2019", "moc": {
+        "tong_hop": "huong_dan_cac_don_vi_to", "trinh": "trinh_hoi_dong_thi_dua_khen",
+        "ket_qua": "thong_bao_ket_qua_xet_thi", "khen_cao": "huong_dan_cac_don_vi_hoan"}})
+    d.do(year_end, "tong_hop", {"danh_sach": [
+        honoree("ca_nhan", d.names["gv_th_le_loi_hd_1"], d.units["th_le_loi_hd"], danh_hieu="chien_si_thi_dua_co_so"),
+        honoree("ca_nhan", d.names["gv_thcs_van_yen_1"], d.units["thcs_van_yen"], danh_hieu="lao_dong_tien_tien")]})
+    d.start(plan, "bieu_duong_khen_thuong", "phong_hd", {"moc": {"khen_thuong": "khen_thuong_cac_tap_the_va"}})
+
+
+def _uong_bi(d: _Demo, day: date) -> None:
+    plan = "…/KH-PGD&ĐT"
+    schools = ["mn_ub_hoa_hong", "th_ub_quang_trung", "th_ub_bac_son", "thcs_ub_nguyen_trai", "thcs_ub_yen_thanh"]
+    for n, school in enumerate(schools):
+        case = d.start(plan, "doi_moi_sang_tao_truong", school)
+        if n >= 2:
+            d.do(case, "dang_ky_mau_1", form_data("mau_1_dang_ky_doi_moi", day))
+            d.do(case, "dang_ky_mau_2", form_data("mau_2_nhom_nha_giao", day))
+        if n >= 3:
+            d.do(case, "duyet", form_data("duyet_dang_ky", day))
+        if n >= 4:
+            d.do(case, "toa_dam", form_data("bao_cao_hoi_nghi", day))
+    mid_year = d.start(plan, "bieu_duong_khen_thuong", "phong_ub", {
+        "nam_hoc": "2016-2017", "moc": {"khen_thuong": "bieu_duong_so_ket_hoc_ky_1"}})
+    d.do(mid_year, "lap_danh_sach", {"danh_sach": [honoree(
+        "ca_nhan", d.names["gv_th_ub_quang_trung_1"], d.units["th_ub_quang_trung"])]})
+
+
+def _dau_tieng(d: _Demo, day: date) -> None:
+    plan = "58/KH-PGDĐT"
+    for n, (block, *_rest) in enumerate(DT_BLOCKS):
+        case = d.start(plan, "ky_ket_giao_uoc_khoi", block)
+        if n >= 1:
+            d.do(case, "hop_giao_uoc", form_data("giao_uoc_thi_dua", day))
+            d.do(case, "ky_giao_uoc", form_data("ky_giao_uoc", day), count=10 if n == 1 else 100)
+        if n >= 2:
+            d.do(case, "so_ket", form_data("bao_cao_khoi", day))
+    for school in ("th_dt_01", "thcs_dt_02"):
+        d.start(plan, "xet_thi_dua_nam_hoc", school, {"nam_hoc": "2023-2024", "moc_han": {
+            "dang_ky": "nop_ho_so_dang_ky_thi_dua", "hop_xet_truong": "hop_tong_ket_truong",
+            "nop_ho_so": "nop_bao_cao_tong_ket_don_vi", "hop_xet_phong": "hop_xet_cuoi_nam_hoi_dong_nganh",
+            "khen_cao": "nop_ho_so_khen_thuong_cap_tinh"}})
+    d.start(plan, "cham_sang_kien", "mn_dt_01", {"moc": {
+        "cap_truong": "nop_ho_so_sang_kien", "cap_nganh": "hoi_dong_danh_gia_sang_kien",
+        "bao_cao": "hoi_dong_danh_gia_sang_kien"}})
+
+
+def seed_plan_cases(db: Database) -> int:
+    """Start the plans' demo cases once (nothing when any case of a plan exists). Returns how many."""
+    with db.transaction() as session:
+        if session.scalar(select(func.count(Instance.id)).where(Instance.plan_id.is_not(None))):
+            return 0
+    demo = _Demo(db)
+    today = clock.now_local().date()
+    for build in (_ha_noi, _hoc_mon, _ha_dong, _uong_bi, _dau_tieng):
+        build(demo, today)
+    with db.transaction() as session:
+        return int(session.scalar(select(func.count(Instance.id)).where(Instance.plan_id.is_not(None))) or 0)
 
 
 def seed(db: Database) -> list[tuple[str, str]]:
     """The whole demo organisation and its cases. Idempotent. Returns (username, description) of logins."""
     seed_seed_organisation(db)
-    return [(u, f"{n} ({', '.join(r)} @ {unit})") for u, n, unit, r in PEOPLE]
+    with db.transaction() as session:
+        has_cases = session.scalar(select(func.count(Instance.id))) or 0
+    if not has_cases:
+        names = {code: name for code, name, _, _ in UNITS}
+        for unit in ("th_a", "th_b", "thpt_x"):
+            start_instance(db, None, "dang_ky_thi_dua", unit, business_key=f"2026-2027/{unit}",
+                           title=f"Đăng ký thi đua năm học 2026-2027 — {names[unit]}")
+    seed_plan_cases(db)
+    logins = [(u, f"{n} ({', '.join(r)} @ {unit})") for u, n, unit, r in PEOPLE]
+    return logins + [(u, d) for u, d in SEED_LOGINS]
+
+
+SEED_LOGINS = [
+    ("ld_so", "Giám đốc Sở GDĐT Hà Nội, Chủ tịch Hội đồng Ngành (000)"),
+    ("cv_so_hn", "Văn phòng Sở Hà Nội, thư ký Hội đồng Ngành (000)"),
+    ("ht_thpt_phan_dinh_phung", "Hiệu trưởng, Trưởng Cụm trường THPT số 1 (000)"),
+    ("tp_hm", "Trưởng phòng GDĐT Hóc Môn (001)"), ("cv_hm", "Bộ phận thi đua Phòng GDĐT Hóc Môn (001)"),
+    ("tp_hd", "Trưởng phòng GD&ĐT Hà Đông, Chủ tịch Hội đồng (002)"),
+    ("tp_ub", "Trưởng phòng GD&ĐT Uông Bí (003)"), ("gv_th_ub_quang_trung_1", "Tổ trưởng chuyên môn (003)"),
+    ("tp_dt", "Trưởng phòng GDĐT Dầu Tiếng (004)"), ("cv_dt", "Chuyên viên thi đua, thư ký Hội đồng (004)"),
+    ("ht_mn_dt_01", "Hiệu trưởng, Trưởng Khối thi đua số 1 (004)"),
+]

@@ -59,15 +59,3 @@ def form_data(key: str, day: date, **extra: Any) -> dict[str, Any]:
     }
     return {**samples[key], **extra}
 
-
-def votes(de_nghi: list[dict[str, Any]], members: int, present: int, yes: dict[str, int] | None = None,
-          day: date | None = None) -> dict[str, Any]:
-    """The secretary's record (`ket_qua_bieu_quyet`): every nomination gets `present` votes unless `yes`
-    gives its count by code."""
-    yes = yes or {}
-    result: dict[str, Any] = {"tong_thanh_vien": members, "co_mat": present, "bo_phieu_kin": True,
-                              "ket_qua": [{"ma": d["ma"], "tan_thanh": yes.get(d["ma"], present),
-                                           "khong_tan_thanh": members - yes.get(d["ma"], present)} for d in de_nghi]}
-    if day is not None:
-        result["ngay_hop"] = day.isoformat()
-    return result

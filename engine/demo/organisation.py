@@ -10,7 +10,7 @@
 Blocks and clusters are units of kind `khoi` / `cum` under the unit that runs them; schools stay under
 their Phòng/Sở and are listed as members (engine.org_groups). Each block or cluster has a head
 (`truong_cum_khoi`, the principal of its first school). Every council has a chair
-(`chu_tich_hoi_dong`, also a member), a secretary (`thu_ky_hoi_dong`) and members (`thanh_vien_hoi_dong`).
+(`chu_tich_hoi_dong`), a secretary (`thu_ky_hoi_dong`) and members (`thanh_vien_hoi_dong`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from engine.demo.names import full_name
 from engine.org import add_person, add_unit
 from engine.org_groups import add_group_member
 
-COUNCIL = ["chu_tich_hoi_dong", "thanh_vien_hoi_dong"]
+COUNCIL = ["chu_tich_hoi_dong"]
 
 
 @dataclass
@@ -51,12 +51,13 @@ class OrgPart:
     def _seed(self) -> int:
         return sum(map(ord, self.units[0][0])) if self.units else 0
 
-    def school(self, code: str, name: str, parent: str, *, teachers: int = 1, secretary: bool = False) -> str:
-        """A school with its principal (chair of the school council) and teachers."""
+    def school(self, code: str, name: str, parent: str, *, teachers: int = 1) -> str:
+        """A school with its principal (chair of the school council) and teachers, the first one the
+        council's secretary."""
         self.unit(code, name, "truong", parent)
         self.person(f"ht_{code}", code, ["hieu_truong", *COUNCIL])
         for n in range(1, teachers + 1):
-            roles = ["giao_vien"] + (["thu_ky_hoi_dong", "thanh_vien_hoi_dong"] if secretary and n == 1 else [])
+            roles = ["giao_vien"] + (["thu_ky_hoi_dong"] if n == 1 else [])
             self.person(f"gv_{code}_{n}", code, roles)
         return code
 
@@ -75,9 +76,9 @@ class OrgPart:
 def ha_noi() -> OrgPart:
     part = OrgPart()
     part.unit("so_hn", "Sở GDĐT Hà Nội", "so", None)
-    part.person("gd_so_hn", "so_hn", ["lanh_dao_so", *COUNCIL])
-    part.person("cv_so_hn", "so_hn", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"])
-    part.person("ld_so", "so_hn", ["chu_tich_hoi_dong", "thanh_vien_hoi_dong"], name="Phạm Văn Sở")
+    part.person("ld_so", "so_hn", ["lanh_dao_so", *COUNCIL], name="Phạm Văn Sở")
+    part.person("pgd_so_hn", "so_hn", ["lanh_dao_so", "thanh_vien_hoi_dong"])
+    part.person("cv_so_hn", "so_hn", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong"])
     part.council("so_hn", "hd_so_hn", 4)
     clusters = {
         "cum_thpt_1": ("Cụm trường THPT số 1 (Ba Đình - Tây Hồ)", [
@@ -105,13 +106,13 @@ def ha_dong() -> OrgPart:
     part = OrgPart()
     part.unit("phong_hd", "Phòng GDĐT quận Hà Đông", "phong", "so_hn")
     part.person("tp_hd", "phong_hd", ["lanh_dao_phong", *COUNCIL])
-    part.person("cv_phong", "phong_hd", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"],
+    part.person("cv_phong", "phong_hd", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong"],
                 name="Đỗ Thị Chuyên Viên")
     part.council("phong_hd", "hd_hd", 3)
     for code, name in [("mn_hoa_sen_hd", "Trường Mầm non Hoa Sen"), ("mn_van_phuc", "Trường Mầm non Vạn Phúc"),
                        ("th_le_loi_hd", "Trường Tiểu học Lê Lợi"), ("thcs_le_quy_don_hd", "Trường THCS Lê Quý Đôn"),
                        ("thcs_van_yen", "Trường THCS Văn Yên")]:
-        part.school(code, name, "phong_hd", secretary=True)
+        part.school(code, name, "phong_hd")
     return part
 
 
@@ -119,9 +120,10 @@ def hoc_mon() -> OrgPart:
     part = OrgPart()
     part.unit("so_hcm", "Sở GDĐT Thành phố Hồ Chí Minh", "so", None)
     part.person("cv_so_hcm", "so_hcm", ["chuyen_vien_thi_dua"])
+    part.person("ld_so_hcm", "so_hcm", ["lanh_dao_so"])
     part.unit("phong_hm", "Phòng GDĐT huyện Hóc Môn", "phong", "so_hcm")
     part.person("tp_hm", "phong_hm", ["lanh_dao_phong", *COUNCIL])
-    part.person("cv_hm", "phong_hm", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"])
+    part.person("cv_hm", "phong_hm", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong"])
     part.council("phong_hm", "hd_hm", 3)
     for code, name in [("mn_hm_hoa_mai", "Trường Mầm non Hoa Mai"), ("mn_hm_tan_xuan", "Trường Mầm non Tân Xuân"),
                        ("th_hm_nguyen_an_ninh", "Trường Tiểu học Nguyễn An Ninh"),
@@ -138,9 +140,10 @@ def uong_bi() -> OrgPart:
     part = OrgPart()
     part.unit("so_qn", "Sở GDĐT Quảng Ninh", "so", None)
     part.person("cv_so_qn", "so_qn", ["chuyen_vien_thi_dua"])
+    part.person("ld_so_qn", "so_qn", ["lanh_dao_so"])
     part.unit("phong_ub", "Phòng GDĐT thành phố Uông Bí", "phong", "so_qn")
     part.person("tp_ub", "phong_ub", ["lanh_dao_phong", *COUNCIL])
-    part.person("cv_ub", "phong_ub", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"])
+    part.person("cv_ub", "phong_ub", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong"])
     part.council("phong_ub", "hd_ub", 3)
     for code, name in [("mn_ub_hoa_hong", "Trường Mầm non Hoa Hồng"),
                        ("th_ub_quang_trung", "Trường Tiểu học Quang Trung"),
@@ -170,9 +173,10 @@ def dau_tieng() -> OrgPart:
     part = OrgPart()
     part.unit("so_bd", "Sở GDĐT Bình Dương", "so", None)
     part.person("cv_so_bd", "so_bd", ["chuyen_vien_thi_dua"])
+    part.person("ld_so_bd", "so_bd", ["lanh_dao_so"])
     part.unit("phong_dt", "Phòng GDĐT huyện Dầu Tiếng", "phong", "so_bd")
     part.person("tp_dt", "phong_dt", ["lanh_dao_phong", *COUNCIL])
-    part.person("cv_dt", "phong_dt", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"])
+    part.person("cv_dt", "phong_dt", ["chuyen_vien_thi_dua", "thu_ky_hoi_dong"])
     part.person("cv_dt2", "phong_dt", ["chuyen_vien_thi_dua"])
     part.council("phong_dt", "hd_dt", 4)
     for block, name, level, schools in DT_BLOCKS:

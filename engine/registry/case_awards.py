@@ -3,14 +3,14 @@
 A decision step of a seed process (after the council passed the nominations and the deciding
 authority signed) calls
 
-    so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, nam_hoc)
+    so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, case_value("nam_hoc"))
 
 with nominations shaped as in CONTRACTS.md (`ho_ten`, `loai`, `danh_hieu`, `username`?, `don_vi`,
-`ma_don_vi`?) and the decision `{"so", "ngay", "co_quan", …}`. A person is found by username, else by
-name in their unit; a collective is its unit (code in `ma_don_vi`, else the unit named `don_vi`,
-else the case's unit). The deciding unit is the case's unit when `co_quan` is empty or its name;
-another `co_quan` (e.g. "Chủ tịch UBND quận Hà Đông") is recorded as the deciding authority.
-Recording is idempotent (the same award under the same decision is kept once).
+`ma_don_vi`?) and the decision `{"so", "ngay", "co_quan", …}` (no school year given: the one of the
+decision's date). A person is found by username, else by name in their unit; a collective is its unit
+(code in `ma_don_vi`, else the unit named `don_vi`, else the case's unit). The deciding unit is the
+case's unit when `co_quan` is empty or its name; another `co_quan` (e.g. "Chủ tịch UBND quận Hà Đông")
+is recorded as the deciding authority. Recording is idempotent (the same award under the same decision is kept once).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import Unit
+from engine.plans.school_year import FIRST_MONTH
 from engine.registry.awards import existing_duplicate, parse_award, record_award
+from engine.registry.subjects import parse_date
 from engine.scripting import register_helper
 
 
@@ -59,9 +61,9 @@ def award_data(session: Session, item: dict[str, Any], decision: dict[str, Any],
 
 
 @register_helper()
-def ghi_khen_thuong(de_nghi: list[dict[str, Any]], quyet_dinh: dict[str, Any], nam_hoc: str) -> int:
-    """Record each nomination of `de_nghi` under decision `quyet_dinh` for school year `nam_hoc`;
-    returns how many were newly recorded."""
+def ghi_khen_thuong(de_nghi: list[dict[str, Any]], quyet_dinh: dict[str, Any], nam_hoc: str | None = None) -> int:
+    """Record each nomination of `de_nghi` under decision `quyet_dinh` for school year `nam_hoc` (default:
+    the school year of the decision's date); returns how many were newly recorded."""
     from engine.runtime.context import current_action
 
     ctx = current_action()
@@ -71,6 +73,10 @@ def ghi_khen_thuong(de_nghi: list[dict[str, Any]], quyet_dinh: dict[str, Any], n
         raise CaseAwardError("ghi_khen_thuong(de_nghi, quyet_dinh, nam_hoc): a list of nominations and a decision")
     session = ctx.session
     case_unit = session.get_one(Unit, ctx.instance.unit_id)
+    if not nam_hoc:
+        decided = parse_date(quyet_dinh.get("ngay"), "quyet_dinh.ngay")
+        first = decided.year if decided.month >= FIRST_MONTH else decided.year - 1
+        nam_hoc = f"{first}-{first + 1}"
     recorded = 0
     for position, item in enumerate(de_nghi, 1):
         if not isinstance(item, dict):

@@ -70,7 +70,12 @@ class World:
 
     def task(self, case_id: int, name: str) -> HumanTask:
         found = self.open_tasks(case_id, name)
-        assert len(found) == 1, (name, [t.name for t in self.open_tasks(case_id)])
+        if len(found) != 1:
+            notes = [(t.name, t.assignment_problem, task_data(self.db, t).get("thong_bao"))
+                     for t in self.open_tasks(case_id)]
+            with self.db.transaction() as session:
+                case = session.get_one(Instance, case_id)
+                raise AssertionError((name, notes, case.status, case.incident_task, case.incident_message))
         return found[0]
 
     def do(self, case_id: int, name: str, username: str, data: dict[str, Any]) -> None:
@@ -92,7 +97,12 @@ class World:
             if SPEC_CACHE.bundle(case.definition_id) is None:
                 load_specs(session, session.get_one(ProcessDefinition, case.definition_id))
             workflow = load_workflow(case.state)
-        return dict(workflow.data if workflow.completed else workflow.last_task.data)
+        if workflow.completed:
+            return dict(workflow.data)
+        from SpiffWorkflow.util.task import TaskState
+
+        ready = workflow.get_tasks(state=TaskState.READY, manual=True)  # the open forms see all data so far
+        return dict(ready[0].data if ready else workflow.last_task.data)
 
     def status(self, case_id: int) -> str:
         with self.db.transaction() as session:
@@ -114,6 +124,80 @@ class World:
                 query = query.where(Notification.instance_id == case_id)
             return [(u, c.astimezone(VN).date()) for u, c in session.execute(query.order_by(Notification.id))]
 
-    def awards(self) -> list[Award]:
+    def awards(self, school_year: str | None = None) -> list[tuple[str, str, str, str | None, str | None]]:
+        """(title, who: a person's name or the unit's, school year, decision number, deciding unit code or
+        authority) of the registry's awards, sorted."""
         with self.db.transaction() as session:
-            return list(session.scalars(select(Award).order_by(Award.id)))
+            query = select(Award)
+            if school_year:
+                query = query.where(Award.school_year == school_year)
+            return sorted((a.title_code, a.person.full_name if a.person else (a.person_name or a.unit.name),
+                           a.school_year, a.decision_number, a.deciding_authority or a.deciding_unit.code)
+                          for a in session.scalars(query))
+
+
+def task_data(db: Database, row: HumanTask) -> dict[str, Any]:
+    """The data a task's form opens with."""
+    from uuid import UUID
+
+    from engine.definitions.repository import load_specs
+    from engine.models import ProcessDefinition
+    from engine.serialization import SPEC_CACHE, load_workflow
+
+    with db.transaction() as session:
+        case = session.get_one(Instance, row.instance_id)
+        if SPEC_CACHE.bundle(case.definition_id) is None:
+            load_specs(session, session.get_one(ProcessDefinition, case.definition_id))
+        workflow = load_workflow(case.state)
+    return dict(workflow.get_task_from_id(UUID(row.spiff_task_id)).data)
+
+
+def holder(db: Database, row: HumanTask) -> int:
+    """Who does a task: its assignee, else the first person holding its role in its unit."""
+    from engine.assignment import candidate_person_ids
+
+    if row.assignee_id is not None:
+        return row.assignee_id
+    with db.transaction() as session:
+        candidates = sorted(candidate_person_ids(session, row.role_code, row.unit_id))
+    assert candidates, (row.name, row.role_code, row.assignment_problem)
+    return candidates[0]
+
+
+def hold_council(world: World, case_id: int, day: date, *, absent: dict[str, bool] | None = None,
+                 against: dict[str, set[str]] | None = None) -> dict[str, Any]:
+    """The council meeting of processes/hop_xet_hoi_dong.bpmn as its members hold it: the secretary
+    opens it (`absent`: username → voted in writing), every ballot is cast (a member votes against the
+    nomination codes in `against[username]`, for all others), the secretary writes the minutes and the
+    chair signs them. Returns the opening form's data."""
+    absent, against = absent or {}, against or {}
+    opening = world.task(case_id, "mo_phien_hop")
+    data = task_data(world.db, opening)
+    rows = [{"username": m["username"], "co_mat": m["username"] not in absent,
+             "van_ban": absent.get(m["username"], False)} for m in data["thanh_vien"]]
+    tasks.complete(world.db, holder(world.db, opening), opening.id,
+                   {"ngay_hop": day.isoformat(), "dia_diem": "Phòng họp", "thanh_vien": rows})
+    for ballot in world.open_tasks(case_id, "bo_phieu"):
+        member = task_data(world.db, ballot)["phieu"]["username"]
+        if member in absent and not absent[member]:  # absent without a written vote: the secretary says so
+            tasks.complete(world.db, holder(world.db, ballot), ballot.id, {"khong_co_phieu": True})
+            continue
+        choices = [{"ma": r["ma"], "lua_chon": "khong_tan_thanh" if r["ma"] in against.get(member, ()) else "tan_thanh"}
+                   for r in task_data(world.db, ballot)["bieu_quyet"]]
+        tasks.complete(world.db, holder(world.db, ballot), ballot.id, {"bieu_quyet": choices})
+    minutes = world.task(case_id, "lap_bien_ban")
+    tasks.complete(world.db, holder(world.db, minutes), minutes.id, {"ket_luan": "Hội đồng thống nhất kết quả."})
+    sign = world.task(case_id, "ky_bien_ban")
+    tasks.complete(world.db, holder(world.db, sign), sign.id, {"ky_duyet": "ky"})
+    return data
+
+
+def past_award(db: Database, username: str, title: str, year: int) -> None:
+    """A title decided in school year `year`-`year+1` (history the eligibility rules read)."""
+    from engine.registry.awards import parse_award, record_award
+
+    with db.transaction() as session:
+        record_award(session, parse_award(session, {
+            "username": username, "title": title, "school_year": f"{year}-{year + 1}",
+            "decision_number": f"{year}/QĐ-UBND", "decision_date": f"{year + 1}-06-20",
+            "deciding_authority": "Chủ tịch UBND huyện"}), None)

@@ -1,0 +1,46 @@
+"""The seed processes carry a diagram layout: the case page draws each of them with bpmn-js (lanes,
+tasks, the current step marked), without a console error."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from engine.demo import seed_seed_organisation
+from engine.runtime.instances import start_instance
+from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401  (fixtures)
+
+CASES = [  # process, unit, start data, who looks, the step it waits at
+    ("ky_ket_giao_uoc_khoi", "khoi_2_dt", None, "tp_dt", "hop_giao_uoc"),
+    ("xet_chon_dien_hinh_cum", "cum_thpt_1", None, "ld_so", "de_xuat"),
+    ("doi_moi_sang_tao_truong", "th_ub_bac_son", None, "tp_ub", "dang_ky_mau_1"),
+    ("xet_thi_dua_cuoi_nam_phong", "phong_hd", {"moc": {"tong_hop": "huong_dan_cac_don_vi_to"}}, "tp_hd", "tong_hop"),
+    ("chon_dien_hinh_nganh", "phong_hm", None, "tp_hm", "tong_hop"),
+]
+PLANS = {"khoi_2_dt": "58/KH-PGDĐT", "cum_thpt_1": "…/KH-SGDĐT", "th_ub_bac_son": "…/KH-PGD&ĐT",
+         "phong_hd": "85/KH-PGD&ĐT", "phong_hm": "49/KH-GDDT"}
+
+
+@pytest.mark.parametrize(("key", "unit", "data", "viewer", "current"), CASES)
+def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, product, key, unit, data,  # noqa: F811
+                                                viewer, current) -> None:
+    from sqlalchemy import select
+
+    from engine.models import Plan
+
+    seed_seed_organisation(product)
+    with product.transaction() as session:
+        plan_id = session.scalar(select(Plan.id).where(Plan.number == PLANS[unit]))
+    case_id = start_instance(product, None, key, unit, data=data, plan_id=plan_id).id
+    console = Console()
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
+    page = console.watch(context.new_page())
+    sign_in(page, server, viewer)
+    page.goto(f"{server}/cases/{case_id}")
+    diagram = page.locator("#case-diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator(f"g.djs-element.tdkt-current[data-element-id='{current}']")).to_have_count(1)
+    expect(diagram.locator("g.djs-element[data-element-id^='Lane_']").first).to_be_visible()
+    shot(page, f"seed-{key}")
+    assert console.errors == []
+    context.close()
