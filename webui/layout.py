@@ -48,6 +48,11 @@ def describe_event(entry: TimelineEntry) -> str:
         "task.reassigned": lambda: _("Reassigned the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
         "task.reminded": lambda: _("Sent a reminder about the task “%(task)s”.", task=task),
         "task.completed": lambda: _("Completed the task “%(task)s”.", task=task),
+        "task.handed_back": lambda: (
+            _("Handed the task “%(task)s” back to %(to)s.", task=task, to=d["to"]) if d.get("to")
+            else _("Handed the task “%(task)s” back to its role.", task=task)),
+        "case.commented": lambda: _("Commented: %(text)s", text=d.get("text", "")),
+        "case.document_added": lambda: _("Added the document “%(name)s”.", name=d.get("name", "?")),
         "timers.fired": lambda: _("A deadline or timer was reached."),
         "incident": lambda: _("A step failed: %(message)s", message=d.get("message", "")),
     }

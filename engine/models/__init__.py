@@ -3,6 +3,7 @@
 from engine.models.attachments import Attachment
 from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
+from engine.models.comments import CaseComment
 from engine.models.definitions import FormDefinition, ProcessDefinition
 from engine.models.notifications import Notification
 from engine.models.org import ApiToken, Person, Role, RoleMembership, Unit
@@ -25,4 +26,5 @@ __all__ = [
     "VirtualClock",
     "Milestone", "Plan",
     "Award", "AwardQuota", "DisciplineRecord",
+    "CaseComment",
 ]

@@ -98,6 +98,7 @@ class HumanTask(Base):
     assignment_problem: Mapped[str | None] = mapped_column(Text)
     form_key: Mapped[str | None] = mapped_column(String(128))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    milestone_key: Mapped[str | None] = mapped_column(String(64))  # the plan milestone `dueDate` reads, if one
     remind_at: Mapped[datetime | None]  # due_at minus `reminderDays` working days (None: no early reminder)
     reminded_at: Mapped[datetime | None]  # when the reminder went out (reset when the due moves later)
     overdue_notified_at: Mapped[datetime | None]  # when the overdue notice went out

@@ -8,6 +8,7 @@ read these tables and never deserialize workflows.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -96,7 +97,8 @@ def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
         "title": (spec.bpmn_name or spec.bpmn_id or spec.name)[:500], "role_code": assignment.role_code,
         "unit_id": assignment.unit_id, "assignee_id": None, "status": "ready",
         "is_orphan": assignment.problem is not None, "assignment_problem": "; ".join(problems) or None,
-        "form_key": task_form_key(spec), "due_at": due_at, "remind_at": remind_at, "reminded_at": None,
+        "form_key": task_form_key(spec), "due_at": due_at, "milestone_key": due_milestone(spec) if due_at else None,
+        "remind_at": remind_at, "reminded_at": None,
         "overdue_notified_at": None, "escalated_at": None, "created_at": ctx.now, "completed_at": None,
         "completed_by_id": None,
     }
@@ -117,6 +119,16 @@ def deadline_of(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, datet
     if due_at is None:
         return None, None, problem
     return due_at, reminder_instant(due_at, task_reminder_days(spec)), problem
+
+
+_MILESTONE_CALL = re.compile(r"""\bmilestone(?:_start)?\(\s*(['"])([^'"]{1,64})\1\s*\)""")
+
+
+def due_milestone(spec: Any) -> str | None:
+    """The plan milestone the task's `dueDate` is computed from (`milestone('nop_ho_so')`, possibly
+    moved by working days), when the expression names exactly one; else None."""
+    keys = {found.group(2) for found in _MILESTONE_CALL.finditer(task_due_expression(spec) or "")}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def reminder_instant(due_at: datetime, reminder_days: int) -> datetime | None:
