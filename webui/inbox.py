@@ -14,7 +14,16 @@ from engine.runtime import tasks as runtime
 from webui.auth import db, is_htmx, login_required, safe_next, viewer_transaction
 from webui.errors import error_text
 from webui.formschema import parse_vn_date
-from webui.views.inbox import SORTS, VIEWS, InboxFilters, inbox, process_choices, single_row, unit_choices
+from webui.views.inbox import (
+    SORTS,
+    VIEWS,
+    InboxFilters,
+    inbox,
+    plan_choices,
+    process_choices,
+    single_row,
+    unit_choices,
+)
 from webui.views.people import colleagues_by_unit
 
 bp = Blueprint("inbox", __name__)
@@ -33,8 +42,10 @@ def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
     except ValueError:
         page = 1
     view, sort = args.get("view", "open"), args.get("sort", "due")
+    plan = (args.get("plan") or "").strip()
     return InboxFilters(
         view=view if view in VIEWS else "open", process=args.get("process") or None, unit=args.get("unit") or None,
+        plan=int(plan) if plan.isdigit() and len(plan) < 10 else None,
         due_from=dates["due_from"], due_to=dates["due_to"], sort=sort if sort in SORTS else "due",
         descending=args.get("dir") == "desc", page=page,
     ), problems
@@ -43,7 +54,7 @@ def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
 def filter_args(filters: InboxFilters, **changes: Any) -> dict[str, Any]:
     """Query arguments that reproduce `filters` (with `changes`), for sort and paging links."""
     args: dict[str, Any] = {
-        "view": filters.view, "process": filters.process, "unit": filters.unit,
+        "view": filters.view, "process": filters.process, "unit": filters.unit, "plan": filters.plan,
         "due_from": filters.due_from.strftime("%d/%m/%Y") if filters.due_from else None,
         "due_to": filters.due_to.strftime("%d/%m/%Y") if filters.due_to else None,
         "sort": filters.sort, "dir": "desc" if filters.descending else None, "page": filters.page,
@@ -67,7 +78,8 @@ def index() -> Any:
         colleagues = colleagues_by_unit(s, {r.unit_id for r in page.rows if r.can_delegate and r.unit_id},
                                         viewer.id)
         context = {"page": page, "filters": filters, "problems": problems, "colleagues": colleagues,
-                   "processes": process_choices(s), "units": unit_choices(s, viewer), "filter_args": filter_args}
+                   "processes": process_choices(s), "units": unit_choices(s, viewer), "plans": plan_choices(s),
+                   "filter_args": filter_args}
     if is_htmx() and request.headers.get("HX-Target") == "inbox-results":
         return render_template("inbox/_results.html", **context)
     return render_template("inbox/index.html", **context)

@@ -60,6 +60,7 @@ class Instance(Base):
 
 
 REMIND_DUE_PREDICATE = "status = 'ready' AND reminded_at IS NULL AND remind_at IS NOT NULL"
+QUEUE_PREDICATE = "status = 'ready' AND assignee_id IS NULL"
 OVERDUE_DUE_PREDICATE = "status = 'ready' AND overdue_notified_at IS NULL AND due_at IS NOT NULL"
 
 
@@ -83,6 +84,14 @@ class HumanTask(Base):
               sqlite_where=text(REMIND_DUE_PREDICATE)),
         Index("ix_human_task_overdue_due", "due_at", postgresql_where=text(OVERDUE_DUE_PREDICATE),
               sqlite_where=text(OVERDUE_DUE_PREDICATE)),
+        # the inbox (webui.views.inbox): unclaimed open tasks of a (role, unit), tasks a person holds, tasks a
+        # person completed; each by due / completion time, so a page costs the viewer's tasks, not the history
+        Index("ix_human_task_queue", "role_code", "unit_id", "due_at", postgresql_where=text(QUEUE_PREDICATE),
+              sqlite_where=text(QUEUE_PREDICATE)),
+        Index("ix_human_task_held", "assignee_id", "due_at", postgresql_where=text("status = 'ready'"),
+              sqlite_where=text("status = 'ready'")),
+        Index("ix_human_task_done_by", "completed_by_id", "completed_at",
+              postgresql_where=text("status = 'completed'"), sqlite_where=text("status = 'completed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
