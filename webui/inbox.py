@@ -29,6 +29,14 @@ from webui.views.people import colleagues_by_unit
 bp = Blueprint("inbox", __name__)
 
 
+def row_labels() -> dict[str, str]:
+    """The words every inbox row repeats, translated once per page rather than once per row."""
+    return {"claim": _("Claim"), "colleague": _("Colleague"), "due_soon": _("Due soon"), "hand_over": _("Hand over"),
+            "no_deadline": _("No deadline"), "not_claimed": _("Not claimed yet"), "overdue": _("Overdue"),
+            "release": _("Release"), "case": _("Case"), "due": _("Due"), "held_by": _("Held by"),
+            "plan_milestone": _("Plan / milestone"), "task": _("Task"), "unit": _("Unit")}
+
+
 def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
     problems: list[str] = []
     dates = {}
@@ -79,7 +87,7 @@ def index() -> Any:
                                         viewer.id)
         context = {"page": page, "filters": filters, "problems": problems, "colleagues": colleagues,
                    "processes": process_choices(s), "units": unit_choices(s, viewer), "plans": plan_choices(s),
-                   "filter_args": filter_args}
+                   "filter_args": filter_args, "labels": row_labels()}
     if is_htmx() and request.headers.get("HX-Target") == "inbox-results":
         return render_template("inbox/_results.html", **context)
     return render_template("inbox/index.html", **context)
@@ -90,7 +98,8 @@ def _row_response(task_id: int, error: str | None = None, status: int = 200) -> 
         visible_task(s, viewer, task_id)
         row = single_row(s, viewer, task_id, clock.now())
         colleagues = colleagues_by_unit(s, {row.unit_id} if row and row.unit_id else set(), viewer.id)
-    return render_template("inbox/_row.html", row=row, colleagues=colleagues, error=error), status
+    return render_template("inbox/_row.html", row=row, colleagues=colleagues, error=error,
+                           labels=row_labels()), status
 
 
 def _act(task_id: int, action: Any, done_message: str) -> Any:

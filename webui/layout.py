@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app, session
 from flask_babel import gettext as _
 
-from webui.notify import unread_count
+from webui.notify import unread_count_in
 from webui.views.cases import TimelineEntry
 from webui.views.people import active_person, header_info
 
@@ -67,7 +67,8 @@ def _header() -> dict[str, Any]:
     with current_app.extensions["tdkt_db"].transaction() as s:
         person = active_person(s, person_id)
         me = header_info(s, person) if person else None
-    return {"me": me, "unread": unread_count(person_id) if me else 0}
+        unread = unread_count_in(s, person_id) if me else 0
+    return {"me": me, "unread": unread}
 
 
 def init_layout(app: Flask) -> None:
