@@ -60,7 +60,6 @@ class Instance(Base):
 
 
 REMIND_DUE_PREDICATE = "status = 'ready' AND reminded_at IS NULL AND remind_at IS NOT NULL"
-QUEUE_PREDICATE = "status = 'ready' AND assignee_id IS NULL"
 OVERDUE_DUE_PREDICATE = "status = 'ready' AND overdue_notified_at IS NULL AND due_at IS NOT NULL"
 
 
@@ -71,7 +70,9 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_candidates", "role_code", "unit_id", "status"),
-        Index("ix_human_task_assignee", "assignee_id", "status"),
+        # held tasks only: a query for unheld tasks (assignee_id IS NULL, most open tasks) must not pick it
+        Index("ix_human_task_assignee", "assignee_id", "status", postgresql_where=text("assignee_id IS NOT NULL"),
+              sqlite_where=text("assignee_id IS NOT NULL")),
         Index("ix_human_task_unit_status_due", "unit_id", "status", "due_at"),
         # dashboards: open work by due date over a wide scope; completions per unit over time
         Index("ix_human_task_ready_due", "due_at", postgresql_where=text("status = 'ready'"),
@@ -84,12 +85,7 @@ class HumanTask(Base):
               sqlite_where=text(REMIND_DUE_PREDICATE)),
         Index("ix_human_task_overdue_due", "due_at", postgresql_where=text(OVERDUE_DUE_PREDICATE),
               sqlite_where=text(OVERDUE_DUE_PREDICATE)),
-        # the inbox (webui.views.inbox): unclaimed open tasks of a (role, unit), tasks a person holds, tasks a
-        # person completed; each by due / completion time, so a page costs the viewer's tasks, not the history
-        Index("ix_human_task_queue", "role_code", "unit_id", "due_at", postgresql_where=text(QUEUE_PREDICATE),
-              sqlite_where=text(QUEUE_PREDICATE)),
-        Index("ix_human_task_held", "assignee_id", "due_at", postgresql_where=text("status = 'ready'"),
-              sqlite_where=text("status = 'ready'")),
+        # the inbox's "completed by me" (its other views read ix_human_task_candidates and ix_human_task_assignee)
         Index("ix_human_task_done_by", "completed_by_id", "completed_at",
               postgresql_where=text("status = 'completed'"), sqlite_where=text("status = 'completed'")),
     )

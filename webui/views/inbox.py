@@ -21,7 +21,7 @@ MAX_COUNTED = 1000  # the total shown is exact up to here, then "more than 1000"
 DUE_SOON_WORKING_DAYS = 3
 VIEWS = ("open", "mine", "unclaimed", "done")
 SORTS = ("due", "created", "title", "case")
-READY = literal_column("'ready'")  # literals, so the partial indexes of migration 0014 match the statements
+READY = literal_column("'ready'")  # literals, so partial indexes on the status match the statements
 COMPLETED = literal_column("'completed'")
 
 

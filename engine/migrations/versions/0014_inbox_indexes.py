@@ -1,4 +1,5 @@
-"""inbox indexes: a role's queue, a person's held and completed tasks (partial, by due / completion time)
+"""inbox indexes: the assignee index keeps held tasks only (a query for unheld tasks, `assignee_id IS NULL`,
+picked it and read every open task of the country); tasks a person completed, by completion time
 
 Revision ID: 0014_inbox_indexes
 Revises: 0001
@@ -11,8 +12,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-QUEUE = "status = 'ready' AND assignee_id IS NULL"
-READY = "status = 'ready'"
+HELD = "assignee_id IS NOT NULL"
 COMPLETED = "status = 'completed'"
 
 
@@ -21,11 +21,12 @@ def _where(predicate: str) -> dict[str, object]:
 
 
 def upgrade() -> None:
-    op.create_index("ix_human_task_queue", "human_task", ["role_code", "unit_id", "due_at"], **_where(QUEUE))
-    op.create_index("ix_human_task_held", "human_task", ["assignee_id", "due_at"], **_where(READY))
+    op.drop_index("ix_human_task_assignee", table_name="human_task")
+    op.create_index("ix_human_task_assignee", "human_task", ["assignee_id", "status"], **_where(HELD))
     op.create_index("ix_human_task_done_by", "human_task", ["completed_by_id", "completed_at"], **_where(COMPLETED))
 
 
 def downgrade() -> None:
-    for name in ("ix_human_task_done_by", "ix_human_task_held", "ix_human_task_queue"):
-        op.drop_index(name, table_name="human_task")
+    op.drop_index("ix_human_task_done_by", table_name="human_task")
+    op.drop_index("ix_human_task_assignee", table_name="human_task")
+    op.create_index("ix_human_task_assignee", "human_task", ["assignee_id", "status"])
