@@ -16,6 +16,7 @@ from engine.models import HumanTask
 from engine.plans.repository import create_plan
 from engine.plans.spec import MilestoneSpec, PlanSpec
 from engine.runtime.instances import start_instance
+from engine.runtime.projection import milestone_of
 from tests.helpers import bpmn, deploy_bytes, flow, open_tasks, user_task
 from tests.test_web_pages import as_user, task_ids, text
 from webui import create_app
@@ -63,6 +64,14 @@ def test_plan_number_and_milestone_of_the_due_date_with_a_plan_filter(app, produ
     assert len(task_ids(text(user.get("/inbox?plan=abc")))) == 3  # an unreadable plan filter is ignored
 
 
+def test_api_task_names_its_milestone(client, token, product):
+    deploy_bytes(product, "nop_minh_chung.bpmn", DUE_FROM_PLAN)
+    case = start_instance(product, None, "nop_minh_chung", "th_a", plan_id=plan(product, "56/KH-SGDĐT"))
+    [task] = open_tasks(product, case.id)
+    shown = client.get(f"/api/v1/tasks/{task.id}", headers=token("gv_a1")).json
+    assert shown["milestone"] == "nop_ho_so" and shown["due_at"] is not None
+
+
 def test_due_soon_counts_working_days(app, product):
     ids = [start_instance(product, None, "dang_ky_thi_dua", "th_a", title=f"Hồ sơ {n}").id for n in range(2)]
     today = local_date(clock.now())
@@ -90,3 +99,17 @@ def test_the_total_is_bounded(app, product, monkeypatch):
     assert "Hơn 3 công việc" in first and len(task_ids(first)) == 2 and "Trang 1/2" in first
     with product.transaction() as s:
         assert len(list(s.scalars(select(HumanTask.id)))) == 5
+
+
+@pytest.mark.parametrize(("expression", "key"), [
+    ("milestone('nop_ho_so')", "nop_ho_so"),
+    ('working_days_before(milestone("tong_ket"), 3)', "tong_ket"),
+    ("milestone_start('xet_chon')", "xet_chon"),
+    ("min(milestone('a'), milestone('a'))", "a"),
+    ("min(milestone('a'), milestone('b'))", None),  # two milestones: which one is not said
+    ("milestone(ten_moc)", None),  # a variable: not known before the case runs
+    ("add_days(ngay_nop, 10)", None),
+    (None, None),
+])
+def test_the_milestone_a_due_date_reads(expression, key):
+    assert milestone_of(expression) == key

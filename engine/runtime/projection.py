@@ -125,9 +125,13 @@ _MILESTONE_CALL = re.compile(r"""\bmilestone(?:_start)?\(\s*(['"])([^'"]{1,64})\
 
 
 def due_milestone(spec: Any) -> str | None:
-    """The plan milestone the task's `dueDate` is computed from (`milestone('nop_ho_so')`, possibly
-    moved by working days), when the expression names exactly one; else None."""
-    keys = {found.group(2) for found in _MILESTONE_CALL.finditer(task_due_expression(spec) or "")}
+    return milestone_of(task_due_expression(spec))
+
+
+def milestone_of(expression: str | None) -> str | None:
+    """The plan milestone a `dueDate` expression is computed from (`milestone('nop_ho_so')`, possibly
+    moved by working days), when it names exactly one; else None."""
+    keys = {found.group(2) for found in _MILESTONE_CALL.finditer(expression or "")}
     return keys.pop() if len(keys) == 1 else None
 
 
