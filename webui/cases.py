@@ -57,6 +57,7 @@ def show(instance_id: int) -> Any:
             "can_resume": manager and instance.status == "suspended",
             "can_terminate": manager and instance.status in LIVE_STATUSES,
             "can_retry": manager and instance.status == "incident",
+            "can_add_document": instance.status in LIVE_STATUSES,
             "document_accept": DEFAULT_ACCEPT, "document_max_bytes": DEFAULT_MAX_BYTES,
         }
         return render_template("cases/show.html", **context)

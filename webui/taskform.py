@@ -144,7 +144,7 @@ def submit(task_id: int) -> Any:
         view = task_view(s, viewer, visible_task(s, viewer, task_id))
     if not view.can_work:
         return render_task(view, FormValues(), status=403 if view.task.status == "ready" else 409,
-                       problem=_("You cannot work on this task now."))
+                           problem=_("You cannot work on this task now."))
     values = values_from_request(view.fields, request.form)
     if action.startswith(("add_row:", "remove_row:")):
         kind, _sep, rest = action.partition(":")
