@@ -171,13 +171,18 @@ def _row_query() -> Select[Any]:
 
 def inbox(session: Session, viewer: Viewer, filters: InboxFilters, now: datetime) -> InboxPage:
     matching = _matching(session, viewer, filters)
-    counted = session.scalar(select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())) or 0
-    more = counted > MAX_COUNTED
-    total = min(counted, MAX_COUNTED)
+    ordered = matching.order_by(*_order(filters))
+    ids: list[int] | None = None
+    if filters.page <= 1:  # most people have less than a page: then the page itself is the count
+        ids = list(session.scalars(ordered.limit(PAGE_SIZE)))
+        total, more = len(ids), False
+    if ids is None or len(ids) == PAGE_SIZE:
+        counted = session.scalar(select(func.count()).select_from(matching.limit(MAX_COUNTED + 1).subquery())) or 0
+        total, more = min(counted, MAX_COUNTED), counted > MAX_COUNTED
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, filters.page), pages)
-    page_ids = matching.order_by(*_order(filters)).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ids = list(session.scalars(page_ids))
+    if ids is None or page != 1:
+        ids = list(session.scalars(ordered.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
     found = {row[0].id: row for row in session.execute(_row_query().where(HumanTask.id.in_(ids)))} if ids else {}
     rows = [row_of(viewer, *found[task_id], now) for task_id in ids if task_id in found]
     return InboxPage(rows, total, page, pages, more)
