@@ -17,6 +17,7 @@ from engine.models import LIVE_STATUSES
 from engine.runtime import instances as lifecycle
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
+from webui.formschema import DEFAULT_ACCEPT, DEFAULT_MAX_BYTES
 from webui.uploads import attachments_dir
 from webui.views.cases import open_tasks, person_name, timeline
 from webui.views.diagram import case_progress, has_diagram, parse_source, steps_in_flow_order
@@ -57,6 +58,8 @@ def show(instance_id: int) -> Any:
             "can_resume": manager and instance.status == "suspended",
             "can_terminate": manager and instance.status in LIVE_STATUSES,
             "can_retry": manager and instance.status == "incident",
+            "can_add_document": instance.status in LIVE_STATUSES,
+            "document_accept": DEFAULT_ACCEPT, "document_max_bytes": DEFAULT_MAX_BYTES,
         }
         return render_template("cases/show.html", **context)
 
