@@ -84,7 +84,8 @@ def task_view(s: Session, viewer: Viewer, task: HumanTask) -> TaskView:
         can_claim=ready and task.assignee_id is None and candidate and not task.assignee_fixed,
         can_unclaim=ready and mine and not task.assignee_fixed,
         urgency=urgency_of(task.due_at, task.status, clock.now()),
-        can_hand_back=ready and mine and not task.assignee_fixed, hand_back_to=delegator.full_name if delegator else None,
+        can_hand_back=ready and mine and not task.assignee_fixed,
+        hand_back_to=delegator.full_name if delegator else None,
     )
 
 

@@ -3,8 +3,8 @@
 from engine.models.attachments import Attachment
 from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
-from engine.models.council import BallotBox, CouncilRule
 from engine.models.comments import CaseComment
+from engine.models.council import BallotBox, CouncilRule
 from engine.models.definitions import FormDefinition, ProcessDefinition
 from engine.models.groups import UnitGroupMember
 from engine.models.notifications import Notification
