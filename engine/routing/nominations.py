@@ -97,6 +97,11 @@ def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[
             continue
         others = [t for t in titles_of.get(str(item.get("username") or item.get("ho_ten") or ""), [])
                   if t != item.get("danh_hieu")]
+        title = TITLES.get(str(item.get("danh_hieu")))
+        if title is not None and not title.allows("collective" if item.get("loai") == "tap_the" else "person"):
+            who = "cá nhân" if item.get("loai") == "tap_the" else "tập thể"
+            item.update(hop_le=False, ly_do=f"{title.name} chỉ xét cho {who}: sửa loại đề nghị hoặc danh hiệu")
+            continue
         try:
             subject = subject_from(session, _subject_data(item, case_unit))
             result = evaluate_eligibility(session, Nomination(
