@@ -45,11 +45,13 @@ def _init_web(app: Flask) -> None:
     from webui.api import api
     from webui.errors import init_error_pages
     from webui.i18n import init_i18n
+    from webui.ids import IdConverter
     from webui.layout import init_layout
     from webui.officer import officer_blueprints
     from webui.pages import pages
     from webui.security import init_security
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added: ids beyond the keys are 404
     init_i18n(app)
     init_security(app)
     init_layout(app)

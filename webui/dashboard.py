@@ -24,6 +24,7 @@ from engine.models import Plan
 from webui.auth import is_htmx, login_required, viewer_transaction
 from webui.charts import bar_chart
 from webui.errors import error_page
+from webui.ids import id_or_none
 from webui.reasons import holder_label, holders, reason
 from webui.views import monitor, progress
 from webui.views.people import colleagues_by_unit
@@ -98,8 +99,7 @@ def heat_context(ctx: Context, plan_id: int | None, page: int) -> dict[str, Any]
 
 
 def _plan_arg() -> int | None:
-    value = request.args.get("plan", "")
-    return int(value) if value.isdigit() else None
+    return id_or_none(request.args.get("plan"))
 
 
 def manager_view(view: Any) -> Any:

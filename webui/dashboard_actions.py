@@ -20,6 +20,7 @@ from engine.runtime import tasks as runtime
 from webui.auth import db, login_required, safe_next, viewer_transaction
 from webui.dashboard import not_manager_page
 from webui.errors import error_text
+from webui.ids import id_or_none
 from webui.reminders import NobodyToRemind, remind_case, remind_task
 from webui.views.monitor import LISTS
 
@@ -30,7 +31,8 @@ ACTIONS_OF_LIST = {"overdue": ("reassign", "remind"), "orphans": ("reassign",), 
 
 
 def _ids() -> list[int]:
-    return list(dict.fromkeys(int(v) for v in request.form.getlist("ids") if v.isdigit()))[:MAX_ITEMS]
+    ids = (id_or_none(v) for v in request.form.getlist("ids"))
+    return list(dict.fromkeys(i for i in ids if i is not None))[:MAX_ITEMS]
 
 
 def _runner(action: str, kind: str) -> Callable[[int], Any] | None:

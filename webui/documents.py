@@ -21,6 +21,7 @@ from engine.documents.source import MissingData
 from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
 from webui.errors import error_page
+from webui.ids import id_or_none
 
 bp = Blueprint("documents", __name__)
 log = logging.getLogger(__name__)
@@ -70,9 +71,9 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
         unit = visible_unit(s, viewer, code)
         kind_for(kind, ext)
         raw_plan, year = request.args.get("plan", "").strip(), request.args.get("school_year", "").strip() or None
-        if raw_plan and not raw_plan.isdigit():
+        plan_id = id_or_none(raw_plan)
+        if raw_plan and plan_id is None:
             return error_page(400, _("The plan is given by its number, for example ?plan=3."))
-        plan_id = int(raw_plan) if raw_plan else None
         if plan_id is None and not year:
             return error_page(400, _("Say which cases to gather: add ?plan=<number> or ?school_year=2023-2024 "
                                      "to the address."))

@@ -21,6 +21,7 @@ from engine.clock import VN_TZ
 from engine.models import Plan
 from webui.dashboard import Context, manager_view
 from webui.errors import error_page
+from webui.ids import id_or_none
 from webui.reasons import holders, reason
 from webui.views import monitor, progress
 
@@ -134,8 +135,8 @@ def download(s: Session, ctx: Context, kind: str) -> Any:
     stamp = ctx.now.astimezone(VN_TZ).strftime("%Y%m%d")
     if kind != "heatmap":
         return _download(list_workbook(ctx, kind), f"theo-doi-{kind}-{stamp}.xlsx")
-    plan = request.args.get("plan", "")
-    workbook = heat_workbook(ctx, int(plan) if plan.isdigit() else None)
+    plan = id_or_none(request.args.get("plan"))
+    workbook = heat_workbook(ctx, plan)
     if workbook is None:
         return error_page(404, _("This page does not exist, or it belongs to a unit you may not see."))
     return _download(workbook, f"tien-do-ke-hoach-{plan}-{stamp}.xlsx")

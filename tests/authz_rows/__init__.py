@@ -45,6 +45,10 @@ class Row:
     data: dict[str, Any] | Callable[[Any], dict[str, Any]] = field(default_factory=dict)
     htmx: bool = False
     files: Callable[[], dict[str, Any]] | None = None
+    # a raw request body (the studio editors' XML and JSON endpoints): sent with `content_type`, the CSRF
+    # token in the X-CSRF-Token header as the editors' scripts send it; `data` is then ignored
+    body: Callable[[Any], bytes] | None = None
+    content_type: str = "application/xml"
 
     def expected(self, role: str) -> int:
         if role == "anonymous":

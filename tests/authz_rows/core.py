@@ -75,3 +75,12 @@ ROWS = [
     Row("GET", "/plans/<int:plan_id>", lambda s: f"/plans/{s.plan}",
         officer=200, manager=200, designer=200, outsider=200),
 ]
+ROWS += [
+    # official documents: whoever may see the case (or the unit) may download them; another unit's: 404
+    Row("GET", "/cases/<int:instance_id>/documents/<kind>.<ext>",
+        lambda s: f"/cases/{s.documents_case}/documents/bien_ban.docx",
+        officer=200, manager=200, designer=200, outsider=404),
+    Row("GET", "/units/<code>/documents/<kind>.<ext>",
+        lambda s: f"/units/th_a/documents/danh_sach_trich_ngang.xlsx?plan={s.plan}",
+        officer=200, manager=200, designer=200, outsider=404),
+]

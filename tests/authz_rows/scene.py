@@ -11,6 +11,7 @@ from engine import clock
 from engine.attachments import store_attachment
 from engine.calendar import local_date
 from engine.clock import VN_TZ
+from engine.config import PROJECT_ROOT
 from engine.db import Database
 from engine.models import Instance
 from engine.notifications import notify
@@ -18,7 +19,8 @@ from engine.plans.repository import create_plan
 from engine.plans.spec import MilestoneSpec, PlanSpec
 from engine.runtime.instances import start_instance
 from engine.runtime.tasks import claim
-from tests.helpers import open_tasks, person_id
+from tests.document_cases import full_case
+from tests.helpers import deploy_bytes, open_tasks, person_id
 
 PDF = b"%PDF-1.4\n% route table\n" + b"0" * 64
 
@@ -32,6 +34,20 @@ class Scene:
     plan: int
     attachment: int  # a document of `case`
     notification: int  # one of gv_a1's notifications
+    documents_case: int  # a case of th_a under `plan` with the data of every official document
+    # the studio's objects: PROCESS has versions 1 and 2 (`case` runs version 1), FORM and DECISION exist,
+    # `plan` has the milestone MILESTONE
+
+
+PROCESS, FORM, DECISION, MILESTONE = "dang_ky_thi_dua", "duyet_dang_ky", "eligibility_lao_dong_tien_tien", "nop"
+
+
+def second_version() -> bytes:
+    """PROCESS with one task renamed: what the library compares and the migration page moves cases to."""
+    source = (PROJECT_ROOT / "processes" / f"{PROCESS}.bpmn").read_bytes()
+    changed = source.replace('name="Hiệu trưởng duyệt'.encode(), 'name="Xem xét duyệt'.encode(), 1)
+    assert changed != source, "the renamed task is no longer in the process file"
+    return changed
 
 
 def build(db: Database, attachments: Path) -> Scene:
@@ -40,13 +56,16 @@ def build(db: Database, attachments: Path) -> Scene:
     officer = person_id(db, "gv_a1")
     [task], [held_task] = open_tasks(db, case), open_tasks(db, held_case)
     claim(db, officer, held_task.id)
+    deploy_bytes(db, f"{PROCESS}.bpmn", second_version(), by="thietke")
     due = datetime.combine(local_date(clock.now()) + timedelta(days=30), time.min, tzinfo=VN_TZ)
     with db.transaction() as s:
         plan = create_plan(s, PlanSpec(number="77/KH-TEST", title="Kế hoạch kiểm tra phân quyền",
                                        school_year="2026-2027", issuing_unit="phong_hd",
-                                       milestones=[MilestoneSpec("nop", "Nộp hồ sơ", due)])).id
+                                       milestones=[MilestoneSpec(MILESTONE, "Nộp hồ sơ", due)])).id
         attachment = store_attachment(s, s.get(Instance, case), None, "bien_ban.pdf", io.BytesIO(PDF), 10_000,
                                       [".pdf"], field="document", root=attachments, uploaded_by_id=officer).id
         [notification] = notify(s, person_ids=[officer], kind="test", subject="Thông báo thử", body="…",
                                 instance_id=case, dedupe_key="authz-table", email=False)
-    return Scene(case, task.id, held_case, held_task.id, plan, attachment, notification)
+    documents_case = start_instance(db, None, PROCESS, "th_a", data=full_case(), plan_id=plan,
+                                    business_key="2023-2024/th_a", version=1).id
+    return Scene(case, task.id, held_case, held_task.id, plan, attachment, notification, documents_case)

@@ -19,6 +19,7 @@ from engine.models import Plan, ProcessDefinition
 from engine.plans.instants import parse_instant
 from engine.plans.repository import list_plans
 from engine.preview import collect_request, run_in_subprocess
+from webui.ids import id_or_none
 from webui.studio import bp, designer_view
 
 COMPLETE_CHOICES = ("0", "1", "3", "5", "never")
@@ -40,7 +41,8 @@ def _request(s: Session, form: dict[str, str]) -> dict[str, Any]:
     definition = latest_definition(s, form.get("process", ""))
     if definition is None or definition.kind != "bpmn":
         raise InvalidInput("process: choose a deployed process", field="process")
-    plan = s.get(Plan, int(form["plan"])) if form.get("plan", "").isdigit() else None
+    plan_id = id_or_none(form.get("plan"))
+    plan = s.get(Plan, plan_id) if plan_id is not None else None
     if plan is None:
         raise InvalidInput("plan: choose a plan", field="plan")
     if not plan.milestones:
