@@ -55,6 +55,34 @@ def with_routes(nominations: list[dict[str, Any]], school_level: str, on: date) 
     return out
 
 
+NOT_REGISTERED = "khong_dang_ky"
+REGISTRATION_FIELDS = ("ho_ten", "chuc_vu", "danh_hieu", "thanh_tich", "ghi_chu")
+
+
+def registration_rows(teachers: list[dict[str, Any]], registrations: list[Any]) -> list[dict[str, Any]]:
+    """The personal nominations from the teachers' registrations (one per teacher, in order): every field the
+    teacher filled in (`ho_ten`, `chuc_vu`, `danh_hieu`, `thanh_tich`, `ghi_chu`), code `cn<n>`, the account's
+    username and, when the teacher left it out, the account's name. "Không đăng ký" makes no nomination.
+    A registration may also be a bare title code (cases started before registrations kept whole rows)."""
+    out = []
+    for index, (teacher, registration) in enumerate(zip(teachers, registrations, strict=False)):
+        typed = registration if isinstance(registration, dict) else {"danh_hieu": registration}
+        title = typed.get("danh_hieu")
+        if not title or title == NOT_REGISTERED:
+            continue
+        row: dict[str, Any] = {"ma": f"cn{index + 1}", "loai": "ca_nhan"}
+        for key in REGISTRATION_FIELDS:
+            value = typed.get(key)
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                row[key] = value
+        row.setdefault("ho_ten", teacher.get("ho_ten"))
+        row["username"] = teacher.get("username")
+        out.append(row)
+    return out
+
+
 def _subject_data(n: dict[str, Any], case_unit: Unit) -> dict[str, Any]:
     unit = str(n.get("ma_don_vi") or case_unit.code)
     if n.get("loai") == "tap_the":
