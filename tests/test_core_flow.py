@@ -5,14 +5,16 @@ proposal going up beyond the organisation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from engine.authz import load_viewer
+from engine.documents import generate
+from engine.documents.case_data import source_for_case
 from engine.errors import Forbidden
-from engine.models import HumanTask, Notification
+from engine.models import HumanTask, Instance, Notification
 from engine.notifications import messages
 from engine.org import person_by_username
 from engine.registry.awards import parse_award, record_award
@@ -33,6 +35,7 @@ from tests.core_flow_support import (
     task_data,
     unit_of,
 )
+from tests.document_cases import docx_lines
 from tests.helpers import bpmn, deploy_bytes, instance_row, person_id
 from tests.helpers import flow as helper_flow
 
@@ -162,6 +165,23 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     assert done.status == "completed", done.incident_message
     data = load_workflow(done.state).data
     assert (data["to_trinh"]["so"], data["to_trinh"]["don_vi_gui"]) == ("30/TTr-PGD", "phong_hd")  # the last one
+    # every level's letter is kept, each proposing only what goes up from there: not the school's own Giấy
+    # khen in the school's letter, only the CSTĐ tỉnh in the Phòng's
+    letters = [(t["so"], t["don_vi_gui"], t["cap"], sorted(n["ma"] for n in t["de_nghi"]))
+               for t in data["cac_to_trinh"]]
+    assert letters == [("15/TTr-THVY", "th_a", "truong", ["cn1", "cn2", "cs2", "ld2"]),
+                       ("30/TTr-PGD", "phong_hd", "huyen", ["cn2"])]
+    with flow.transaction() as session:
+        instance = session.get(Instance, case)
+        school, phong, latest = (docx_lines(generate("to_trinh", "docx", source_for_case(
+            session, instance, date(2025, 7, 10), cap), "x").content)[0] for cap in ("th_a", "phong_hd", None))
+    assert "Trường Tiểu học Văn Yên kính đề nghị xét tặng:" in school
+    assert [line for line in school if line.startswith("- ")] == [
+        "- Lao động tiên tiến: 02 cá nhân;", "- Chiến sĩ thi đua cơ sở: 01 cá nhân;",
+        "- Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh: 01 cá nhân;"]
+    assert [line for line in phong if line.startswith("- ")] == [
+        "- Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh: 01 cá nhân;"]
+    assert "Phòng GDĐT quận Hà Đông kính đề nghị xét tặng:" in phong and latest == phong
     final = {n["ma"]: n for n in data["de_nghi"]}
     assert {n["trang_thai"] for n in final.values()} == {"da_khen"}
     assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]

@@ -9,7 +9,7 @@ use the action's own transaction:
   (before/after 1/7/2025) and the eligibility rule set;
 - `title_route(danh_hieu)`: the routing table's answer for one title;
 - `registration_rows(ds_giao_vien, dang_ky)`, `route_nominations(de_nghi)`, `check_nominations(de_nghi)`,
-  `merge_nominations(truoc, sau)`,
+  `merge_nominations(truoc, sau)`, `going_up(de_nghi, ma)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
   `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
@@ -167,6 +167,12 @@ def council_result(de_nghi: list[dict[str, Any]], ma: list[str], de_nghi_dat: li
 def awaiting_decision(de_nghi: list[dict[str, Any]], ma: list[str] | None = None) -> list[dict[str, Any]]:
     """The nominations (of codes `ma`) that passed their council and wait for the decision."""
     return nom.to_decide(_list("awaiting_decision", "de_nghi", de_nghi), None if ma is None else [str(m) for m in ma])
+
+
+@register_helper()
+def going_up(de_nghi: list[dict[str, Any]], ma: list[str]) -> list[dict[str, Any]]:
+    """The nominations of codes `ma` going to the level above (what this level's tờ trình proposes)."""
+    return nom.going_up(_list("going_up", "de_nghi", de_nghi), [str(m) for m in ma])
 
 
 @register_helper()
