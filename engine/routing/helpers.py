@@ -14,6 +14,8 @@ use the action's own transaction:
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
   `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
   engine.routing.nominations;
+- `leader_role(don_vi)`: the role approving a decision in that unit (lanh_dao_so, lanh_dao_ubnd_xa,
+  lanh_dao_phong) by its kind;
 - `people_with_role(role)`: `[{"username", "ho_ten"}]` of the holders of `role` in the case's unit;
 - `due(step)`: the deadline of a step from the case's plan, or None (no plan, or the plan has no such
   milestone): `dueDate="due('dang_ky')"`. Start data `moc_han` maps a step to another milestone key
@@ -198,6 +200,21 @@ def decision_problem(quyet_dinh: dict[str, Any]) -> str:
     if not isinstance(quyet_dinh, dict):
         raise CoreFlowError("decision_problem(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
     return nom.decision_problem(quyet_dinh, _school_year(), clock.now_local().date())
+
+
+LEADER_ROLES = {"so": "lanh_dao_so", "ubnd_xa": "lanh_dao_ubnd_xa", "phong": "lanh_dao_phong",
+                "ubnd_huyen": "lanh_dao_phong"}
+
+
+@register_helper()
+def leader_role(don_vi: str) -> str:
+    """The role that approves a decision in unit `don_vi` (a unit code): lãnh đạo Sở / UBND xã / Phòng by the
+    unit's kind (lanh_dao_phong for a district-level unit and for any other unit receiving the dossier)."""
+    ctx = _ctx("leader_role")
+    kind = ctx.session.scalar(select(Unit.kind).where(Unit.code == str(don_vi)))
+    if kind is None:
+        raise CoreFlowError(f"leader_role(): no unit {don_vi!r}")
+    return LEADER_ROLES.get(kind, "lanh_dao_phong")
 
 
 @register_helper()
