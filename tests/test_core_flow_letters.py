@@ -77,3 +77,14 @@ def test_api_lists_the_letters_and_downloads_one(product, case, client):
     got = client.get(kind["letters"][0]["urls"]["docx"], headers=auth)
     assert got.status_code == 200 and "Số: 15/TTr-THVY" in docx_lines(got.data)[1][0][0]
     assert client.get(f"/api/v1/instances/{case}/documents/to_trinh.docx?cap=xx", headers=auth).status_code == 404
+
+
+def test_an_older_school_letter_without_its_list_still_leaves_out_the_schools_own_titles(product):
+    routed = [{**NOMINATIONS[0], "cap_quyet_dinh": "truong"}, {**NOMINATIONS[1], "cap_quyet_dinh": "huyen"}]
+    old = {k: v for k, v in letter("15/TTr-THVY", "th_a", "truong", []).items() if k not in ("de_nghi", "cap")}
+    case = start_instance(product, None, "dang_ky_thi_dua", "th_a", data={
+        "nam_hoc": "2024-2025", "de_nghi": routed, "de_nghi_dat": routed, "to_trinh": old}).id
+    client = create_app({"DATABASE_URL": product.url, "TESTING": True}).test_client()
+    assert sign_in(client, "ht_a").status_code == 302
+    got = client.get(f"/cases/{case}/documents/to_trinh.docx")
+    assert counts(got.data) == ["- Lao động tiên tiến: 01 cá nhân;"]

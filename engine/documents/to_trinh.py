@@ -35,15 +35,17 @@ def letter_of(variables: dict[str, Any], sender: str | None = None) -> dict[str,
     return chosen[-1]
 
 
-def proposal_counts(variables: dict[str, Any], unit_name: str,
-                    letter: dict[str, Any] | None = None) -> list[tuple[str, int, int]]:
+def proposal_counts(variables: dict[str, Any], unit_name: str, letter: dict[str, Any] | None = None,
+                    sender_level: str | None = None) -> list[tuple[str, int, int]]:
     """(title, collectives, individuals) in order of first appearance: the nominations the letter proposes
     (`de_nghi` inside the letter: only what goes to the level above), else those that passed
-    (`de_nghi_dat`), else the eligible `de_nghi`."""
+    (`de_nghi_dat`), else the eligible `de_nghi`, leaving out the titles the sending level decides itself
+    (a row's `cap_quyet_dinh` from the routing table equal to `sender_level`)."""
     rows = rows_of((letter or {}).get("de_nghi")) if isinstance((letter or {}).get("de_nghi"), list) else None
     if rows is None:
         rows = rows_of(variables.get("de_nghi_dat")) or [
             r for r in rows_of(variables.get("de_nghi")) if r.get("hop_le") is not False]
+        rows = [r for r in rows if sender_level is None or r.get("cap_quyet_dinh") != sender_level]
     counts: dict[str, list[int]] = {}
     for person in (honoree(row, unit_name) for row in rows):
         slot = counts.setdefault(person.danh_hieu or "Khen thưởng", [0, 0])
@@ -74,7 +76,8 @@ def docx(source: DocumentSource) -> bytes:
     for line in str(letter.get("noi_dung") or "").splitlines():
         if line.strip():
             w.para(doc, line.strip(), align="justify", indent_first=True, after=3)
-    counts = proposal_counts(variables, source.cases[0].unit_name if source.cases else "", letter)
+    level = letter.get("cap") or ("truong" if source.sender is None else None)  # a school's own letter
+    counts = proposal_counts(variables, source.cases[0].unit_name if source.cases else "", letter, level)
     if counts:
         w.para(doc, f"{head.unit_name} kính đề nghị xét tặng:", align="justify", indent_first=True,
                before=3, after=3)
