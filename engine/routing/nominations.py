@@ -55,6 +55,34 @@ def with_routes(nominations: list[dict[str, Any]], school_level: str, on: date) 
     return out
 
 
+NOT_REGISTERED = "khong_dang_ky"
+REGISTRATION_FIELDS = ("ho_ten", "chuc_vu", "danh_hieu", "thanh_tich", "ghi_chu")
+
+
+def registration_rows(teachers: list[dict[str, Any]], registrations: list[Any]) -> list[dict[str, Any]]:
+    """The personal nominations from the teachers' registrations (one per teacher, in order): every field the
+    teacher filled in (`ho_ten`, `chuc_vu`, `danh_hieu`, `thanh_tich`, `ghi_chu`), code `cn<n>`, the account's
+    username and, when the teacher left it out, the account's name. "Không đăng ký" makes no nomination.
+    A registration may also be a bare title code (cases started before registrations kept whole rows)."""
+    out = []
+    for index, (teacher, registration) in enumerate(zip(teachers, registrations, strict=False)):
+        typed = registration if isinstance(registration, dict) else {"danh_hieu": registration}
+        title = typed.get("danh_hieu")
+        if not title or title == NOT_REGISTERED:
+            continue
+        row: dict[str, Any] = {"ma": f"cn{index + 1}", "loai": "ca_nhan"}
+        for key in REGISTRATION_FIELDS:
+            value = typed.get(key)
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                row[key] = value
+        row.setdefault("ho_ten", teacher.get("ho_ten"))
+        row["username"] = teacher.get("username")
+        out.append(row)
+    return out
+
+
 def _subject_data(n: dict[str, Any], case_unit: Unit) -> dict[str, Any]:
     unit = str(n.get("ma_don_vi") or case_unit.code)
     if n.get("loai") == "tap_the":
@@ -207,6 +235,18 @@ def apply_council(nominations: list[dict[str, Any]], codes: list[str], passed: l
 def to_decide(nominations: list[dict[str, Any]], codes: list[str] | None = None) -> list[dict[str, Any]]:
     return [n for n in active(nominations) if n.get("trang_thai") == TO_DECIDE
             and (codes is None or str(n.get("ma")) in codes)]
+
+
+LETTER_FIELDS = ("ma", "loai", "ho_ten", "chuc_vu", "don_vi", "danh_hieu", "thanh_tich", "cap_quyet_dinh",
+                 "co_quan_quyet_dinh")
+
+
+def going_up(nominations: list[dict[str, Any]], codes: list[str]) -> list[dict[str, Any]]:
+    """The nominations of `codes` that passed this level's council and go to the level above (the ones a
+    tờ trình proposes: titles decided at this level, like the school's Giấy khen, stay out), trimmed to
+    the fields a letter lists."""
+    return [{k: n[k] for k in LETTER_FIELDS if k in n} for n in active(nominations)
+            if str(n.get("ma")) in codes and n.get("trang_thai") == PENDING]
 
 
 def record_decision(session: Session, case_unit: Unit, nominations: list[dict[str, Any]], codes: list[str],
