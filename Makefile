@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml requirements.lock
 ## Browser assets from npm (package-lock.json), copied into the git-ignored webui/static/vendor/.
 NODE_STAMP := node_modules/.installed-stamp
 VENDOR_STAMP := webui/static/vendor/.stamp
+## The studio's editors and the case-page viewer, bundled by esbuild from webui/assets/ (git-ignored output).
+BUILD_STAMP := webui/static/build/.stamp
+ASSET_SOURCES := $(wildcard webui/assets/*)
 ## Message catalogues: only the .po files are in git.
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard webui/translations/*/LC_MESSAGES/*.po))
 
@@ -26,11 +29,15 @@ $(VENDOR_STAMP): $(NODE_STAMP)
 	npm run --silent vendor
 	touch $(VENDOR_STAMP)
 
+$(BUILD_STAMP): $(NODE_STAMP) $(ASSET_SOURCES)
+	npm run --silent build
+	touch $(BUILD_STAMP)
+
 webui/translations/%.mo: webui/translations/%.po $(STAMP)
 	$(BIN)/pybabel compile -i $< -o $@
 
 ## The browser tests drive Debian's chromium (Playwright's own browser download is not used).
-install: $(STAMP) $(VENDOR_STAMP) $(MO_FILES)
+install: $(STAMP) $(VENDOR_STAMP) $(BUILD_STAMP) $(MO_FILES)
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-liberation)
 
 ## Set up, migrate the SQLite database under instance/, load processes/ and forms/, seed demo data, serve.

@@ -49,7 +49,7 @@ def deploy_form(session: Session, key: str, text: str, file_name: str | None = N
 
     Returns (form, created)."""
     schema = parse_form_text(key, text, file_name)
-    digest = hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = _digest(schema)
     latest = latest_form(session, key)
     if latest is not None and latest.content_hash == digest:
         return latest, False
@@ -64,7 +64,20 @@ def deploy_form(session: Session, key: str, text: str, file_name: str | None = N
 def deploy_form_file(session: Session, path: Path) -> tuple[FormDefinition, bool]:
     if path.stat().st_size > MAX_FORM_BYTES:
         raise InvalidInput(f"{path.name}: form larger than {MAX_FORM_BYTES} bytes", file=path.name)
-    return deploy_form(session, path.stem, path.read_text(encoding="utf-8"), path.name)
+    text = path.read_text(encoding="utf-8")
+    # a file already loaded once (an older version has its content) leaves a newer version edited in the
+    # studio in place: `tdkt init` does not revert the designers' edits
+    digest = _digest(parse_form_text(path.stem, text, path.name))
+    latest = latest_form(session, path.stem)
+    if latest is not None and latest.content_hash != digest and session.scalar(
+            select(FormDefinition.id).where(FormDefinition.key == path.stem, FormDefinition.content_hash == digest)
+            .limit(1)) is not None:
+        return latest, False
+    return deploy_form(session, path.stem, text, path.name)
+
+
+def _digest(schema: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def latest_form(session: Session, key: str) -> FormDefinition | None:

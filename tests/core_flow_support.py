@@ -48,6 +48,7 @@ def add_commune_school(db: Database) -> None:
         add_unit(session, "xa_vy", "UBND xã Văn Yên", "ubnd_xa")
         add_unit(session, "th_c", "Trường Tiểu học Văn Yên B", "truong", "xa_vy")
         add_person(session, "cv_xa", "Lý Thị Xã", "xa_vy", ["chuyen_vien_thi_dua"])
+        add_person(session, "ld_xa", "Mai Văn Xã", "xa_vy", ["lanh_dao_ubnd_xa"])
         add_person(session, "ht_c", "Đinh Văn Cường", "th_c", ["hieu_truong", "thu_ky_hoi_dong"])
         add_person(session, "gv_c1", "Tạ Thị Mai", "th_c", ["giao_vien"])
         add_person(session, "gv_c2", "Hà Văn Tùng", "th_c", ["giao_vien"])

@@ -10,12 +10,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from engine.authz import load_viewer
 from engine.errors import Forbidden
-from engine.models import Notification
+from engine.models import HumanTask, Notification
 from engine.notifications import messages
+from engine.org import person_by_username
 from engine.registry.awards import parse_award, record_award
 from engine.runtime import instances, tasks
 from engine.runtime.deadlines import send_due_reminders
+from engine.runtime.prefill import task_prefill
 from engine.serialization import load_workflow
 from tests.core_flow_support import (
     add_commune_school,
@@ -209,6 +212,9 @@ def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
                                    "Chủ tịch UBND xã Văn Yên")]
     done = instance_row(flow, case)
     assert done.status == "completed", done.incident_message
+    with flow.transaction() as session:  # the UBND xã's leaders manage the cases of the schools under it
+        leader = load_viewer(session, person_by_username(session, "ld_xa"))
+        assert instance_row(flow, case).unit_id in leader.manage_unit_ids
     [nomination] = load_workflow(done.state).data["de_nghi"]
     assert (nomination["tuyen"], nomination["co_quan_quyet_dinh"]) == (["truong", "xa"], "Chủ tịch UBND xã")
 
@@ -251,3 +257,28 @@ def test_routing_table_in_process_expressions(flow):
         data = load_workflow(row.state).data
         assert data["cap"] == "th" and data["ld"]["cap_quyet_dinh"] == level
         assert data["kn"]["tuyen"] == ["truong", level, "so", "bo"]
+
+
+def test_a_teachers_registration_keeps_every_field_they_typed(flow):
+    """The registration form opens with the teacher's name; position, achievements and note typed there reach
+    the school's list of nominations (not only the title)."""
+    set_clock(flow, "2025-10-01T08:00:00+07:00")
+    case = start(flow, "th_c", None, nam_hoc="2025-2026", ngay_ho_so="2026-05-04")
+    mine = {task_data(flow, r)["giao_vien"]["username"]: r for r in ready(flow, case, "dang_ky_ca_nhan")}
+    with flow.transaction() as session:
+        opened = task_prefill(session, session.get(HumanTask, mine["gv_c1"].id), {"properties": {
+            "ho_ten": {}, "nam_hoc": {}}})
+    assert opened == {"ho_ten": "Tạ Thị Mai", "nam_hoc": "2025-2026"}
+    tasks.complete(flow, person_id(flow, "gv_c1"), mine["gv_c1"].id, {
+        "ho_ten": "Tạ Thị Mai", "chuc_vu": "Tổ trưởng tổ 3", "danh_hieu": "chien_si_thi_dua_co_so",
+        "nam_hoc": "2025-2026", "thanh_tich": "Sáng kiến cấp cơ sở; 12 học sinh giỏi cấp huyện",
+        "ghi_chu": "Đã có xếp loại HTXSNV"})
+    tasks.complete(flow, person_id(flow, "gv_c2"), mine["gv_c2"].id,
+                   {"ho_ten": "Hà Văn Tùng", "danh_hieu": "lao_dong_tien_tien", "nam_hoc": "2025-2026"})
+    complete(flow, case, "dang_ky_tap_the", "ht_c", {"tap_the": []})
+    rows = {n["username"]: n for n in task_data(flow, only(flow, case, "tong_hop"))["de_nghi"]}
+    assert {k: rows["gv_c1"][k] for k in ("loai", "ho_ten", "chuc_vu", "danh_hieu", "thanh_tich", "ghi_chu")} == {
+        "loai": "ca_nhan", "ho_ten": "Tạ Thị Mai", "chuc_vu": "Tổ trưởng tổ 3",
+        "danh_hieu": "chien_si_thi_dua_co_so", "thanh_tich": "Sáng kiến cấp cơ sở; 12 học sinh giỏi cấp huyện",
+        "ghi_chu": "Đã có xếp loại HTXSNV"}
+    assert "chuc_vu" not in rows["gv_c2"] and rows["gv_c2"]["danh_hieu"] == "lao_dong_tien_tien"

@@ -5,6 +5,8 @@ withdrawing it lets the dossier go to the council. The case page draws the proce
 from __future__ import annotations
 
 import html
+import json
+import re
 
 import pytest
 
@@ -73,3 +75,33 @@ def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, or
     assert done.status == "completed", done.incident_message
     [withdrawn] = load_workflow(done.state).data["de_nghi"]
     assert (withdrawn["ma"], withdrawn["trang_thai"]) == ("ld1", "rut")
+
+
+def test_eligibility_columns_are_read_only_text_and_a_forged_copy_changes_nothing(app, org):
+    set_clock(org, "2025-05-12T08:00:00+07:00")
+    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
+                 de_nghi=[NOMINEE])
+    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    first = only(org, case, "tong_hop")
+    client = app.test_client()
+    assert sign_in(client, "gv_a2").status_code == 302
+    page = client.get(f"/tasks/{first.id}").get_data(as_text=True)
+    # "Hợp lệ" and "Lý do" are the rules' verdict: shown as text, with no field to type or tick
+    for column in ("hop_le", "ly_do"):
+        tags = re.findall(rf'<(?:input|textarea|select)[^>]*name="de_nghi\.0\.{column}"[^>]*>', page)
+        assert tags and all('type="hidden"' in tag for tag in tags), tags
+    verdict = re.search(r'<span class="readonly-cell" id="de_nghi\.0\.hop_le"[^>]*>(.*?)</span>', page, re.S)
+    reason = re.search(r'<span class="readonly-cell" id="de_nghi\.0\.ly_do"[^>]*>(.*?)</span>', page, re.S)
+    assert verdict and verdict.group(1).strip() == "Không"
+    assert reason and "xếp loại" in html.unescape(reason.group(1)).lower()
+    assert 'value="Nguyễn Thị Lan"' in html.unescape(page)  # the other columns stay editable
+
+    # a forged POST claiming the row is eligible: still refused, and the forged text is kept nowhere
+    forged = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "danh_hieu": "lao_dong_tien_tien",
+              "hop_le": "on", "ly_do": "Đủ điều kiện (giả mạo)"}
+    assert form_post(client, f"/tasks/{first.id}", [forged]).status_code == 302
+    again = only(org, case, "tong_hop")
+    assert again.id != first.id
+    state = json.dumps(json.loads(instance_row(org, case).state), ensure_ascii=False)
+    assert "giả mạo" not in state
+    assert "Chưa thể trình: 1 đề nghị" in page_text(client.get(f"/tasks/{again.id}"))

@@ -37,7 +37,9 @@ def test_opening_form_lists_the_council(app, product):
     for number in range(1, 6):
         assert f"Thành Viên Số {number}" in html
     assert "Nguyễn Văn Chủ Tịch" in html and "Chủ tịch Hội đồng" in html
-    assert re.search(r'name="thanh_vien\.0\.username" value="hx_chu_tich"[^>]*readonly', html)
+    # read-only cells are text (a hidden copy only redisplays them): nothing to type there
+    assert re.search(r'<span class="readonly-cell" id="thanh_vien\.0\.username"[^>]*>hx_chu_tich</span>', html)
+    assert '<input type="hidden" name="thanh_vien.0.username" value="hx_chu_tich">' in html
     assert 'value="add_row:thanh_vien"' not in html  # the members come from the council, not typed in
 
 
@@ -77,7 +79,7 @@ def test_minutes_show_the_tally_read_only(app, product):
     [minutes] = ready(product, case)
     html = page(signed_in(app, SECRETARY), f"/tasks/{minutes.id}")
     assert "Kết quả kiểm phiếu" in html and "Không đạt" in html and "100.0%" in html and "0.0%" in html
-    assert re.search(r'name="ket_qua\.0\.tan_thanh" value="7"[^>]*readonly', html)
+    assert re.search(r'<span class="readonly-cell" id="ket_qua\.0\.tan_thanh"[^>]*>7</span>', html)
     assert "Hội đồng thống nhất đề nghị: Lê Thị Mai" in html  # the drafted conclusion
 
 

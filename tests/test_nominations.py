@@ -40,7 +40,8 @@ def test_flags_people_and_collectives_and_titles_without_tables(org):
             {"ma": "gk", "loai": "tap_the", "ho_ten": "Tổ 1", "danh_hieu": "giay_khen"},
             nomination("x", "huy_hieu"),
             nomination("u", "lao_dong_tien_tien", username="khong_co", xep_loai="HTTNV"),
-            nomination("r", "lao_dong_tien_tien", rut=True)], "th", ON)
+            nomination("r", "lao_dong_tien_tien", rut=True),
+            nomination("co", "co_thi_dua_tinh")], "th", ON)
         checked = {n["ma"]: n for n in nom.check_eligibility(session, school, routed, ON, "2024-2025")}
     assert checked["cn1"]["hop_le"] is True and checked["cn1"]["ly_do"] == ""
     assert checked["cn2"]["hop_le"] is False and "xếp loại" in checked["cn2"]["ly_do"].lower()
@@ -49,8 +50,9 @@ def test_flags_people_and_collectives_and_titles_without_tables(org):
     assert checked["x"]["hop_le"] is False and "Không xác định được cấp quyết định" in checked["x"]["ly_do"]
     assert checked["u"]["hop_le"] is False and "khong_co" in checked["u"]["ly_do"]
     assert "hop_le" not in checked["r"]  # withdrawn: not checked, not blocking
+    assert checked["co"]["hop_le"] is False and "chỉ xét cho tập thể" in checked["co"]["ly_do"]
     message = nom.refusal_message(list(checked.values()))
-    assert message.startswith("Chưa thể trình: 4 đề nghị") and "(Lao động tiên tiến)" in message
+    assert message.startswith("Chưa thể trình: 5 đề nghị") and "(Lao động tiên tiến)" in message
 
 
 def test_next_level_groups_by_unit_and_goes_outside_the_organisation(org):

@@ -46,6 +46,7 @@ def _init_web(app: Flask) -> None:
     from webui.errors import init_error_pages
     from webui.i18n import init_i18n
     from webui.layout import init_layout
+    from webui.officer import officer_blueprints
     from webui.pages import pages
     from webui.security import init_security
 
@@ -56,7 +57,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
     for blueprint in (auth.auth, inbox.bp, taskform.bp, cases.bp, dashboard.bp, dashboard_actions.bp, export.bp,
-                      plans.bp, studio.load_features()):
+                      plans.bp, studio.load_features(), *officer_blueprints()):
         app.register_blueprint(blueprint)
     app.register_blueprint(documents.bp)
 

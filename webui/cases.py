@@ -1,5 +1,5 @@
-"""The case page: header, the BPMN diagram (or the step list when the file has no diagram
-interchange), the timeline of who did what, and the actions the viewer may take."""
+"""The case page: header, the BPMN diagram (laid out in the browser when the file has no diagram
+interchange), the list of steps, the timeline of who did what, and the actions the viewer may take."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from engine.models import LIVE_STATUSES
 from engine.runtime import instances as lifecycle
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
+from webui.formschema import DEFAULT_ACCEPT, DEFAULT_MAX_BYTES
 from webui.uploads import attachments_dir
 from webui.views.cases import open_tasks, person_name, timeline
 from webui.views.diagram import case_progress, has_diagram, parse_source, steps_in_flow_order
@@ -45,7 +46,8 @@ def show(instance_id: int) -> Any:
         context = {
             "instance": instance, "definition": definition, "unit": instance.unit,
             "started_by": person_name(s, instance.started_by_id), "steps": steps,
-            "show_diagram": root is not None and has_diagram(root), "markers": json.dumps(markers),
+            "show_diagram": root is not None, "has_drawing": root is not None and has_diagram(root),
+            "markers": json.dumps(markers),
             "tasks": tasks, "claimable": {t.task.id for t in tasks if t.task.assignee_id is None
                                           and is_candidate(viewer, t.task)},
             "workable": {t.task.id for t in tasks if t.task.assignee_id == viewer.id or
@@ -56,6 +58,8 @@ def show(instance_id: int) -> Any:
             "can_resume": manager and instance.status == "suspended",
             "can_terminate": manager and instance.status in LIVE_STATUSES,
             "can_retry": manager and instance.status == "incident",
+            "can_add_document": instance.status in LIVE_STATUSES,
+            "document_accept": DEFAULT_ACCEPT, "document_max_bytes": DEFAULT_MAX_BYTES,
         }
         return render_template("cases/show.html", **context)
 

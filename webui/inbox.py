@@ -14,10 +14,27 @@ from engine.runtime import tasks as runtime
 from webui.auth import db, is_htmx, login_required, safe_next, viewer_transaction
 from webui.errors import error_text
 from webui.formschema import parse_vn_date
-from webui.views.inbox import SORTS, VIEWS, InboxFilters, inbox, process_choices, single_row, unit_choices
+from webui.views.inbox import (
+    SORTS,
+    VIEWS,
+    InboxFilters,
+    inbox,
+    plan_choices,
+    process_choices,
+    single_row,
+    unit_choices,
+)
 from webui.views.people import colleagues_by_unit
 
 bp = Blueprint("inbox", __name__)
+
+
+def row_labels() -> dict[str, str]:
+    """The words every inbox row repeats, translated once per page rather than once per row."""
+    return {"claim": _("Claim"), "colleague": _("Colleague"), "due_soon": _("Due soon"), "hand_over": _("Hand over"),
+            "no_deadline": _("No deadline"), "not_claimed": _("Not claimed yet"), "overdue": _("Overdue"),
+            "release": _("Release"), "case": _("Case"), "due": _("Due"), "held_by": _("Held by"),
+            "plan_milestone": _("Plan / milestone"), "task": _("Task"), "unit": _("Unit")}
 
 
 def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
@@ -33,8 +50,10 @@ def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
     except ValueError:
         page = 1
     view, sort = args.get("view", "open"), args.get("sort", "due")
+    plan = (args.get("plan") or "").strip()
     return InboxFilters(
         view=view if view in VIEWS else "open", process=args.get("process") or None, unit=args.get("unit") or None,
+        plan=int(plan) if plan.isdigit() and len(plan) < 10 else None,
         due_from=dates["due_from"], due_to=dates["due_to"], sort=sort if sort in SORTS else "due",
         descending=args.get("dir") == "desc", page=page,
     ), problems
@@ -43,7 +62,7 @@ def filters_from_args(args: Any) -> tuple[InboxFilters, list[str]]:
 def filter_args(filters: InboxFilters, **changes: Any) -> dict[str, Any]:
     """Query arguments that reproduce `filters` (with `changes`), for sort and paging links."""
     args: dict[str, Any] = {
-        "view": filters.view, "process": filters.process, "unit": filters.unit,
+        "view": filters.view, "process": filters.process, "unit": filters.unit, "plan": filters.plan,
         "due_from": filters.due_from.strftime("%d/%m/%Y") if filters.due_from else None,
         "due_to": filters.due_to.strftime("%d/%m/%Y") if filters.due_to else None,
         "sort": filters.sort, "dir": "desc" if filters.descending else None, "page": filters.page,
@@ -67,7 +86,8 @@ def index() -> Any:
         colleagues = colleagues_by_unit(s, {r.unit_id for r in page.rows if r.can_delegate and r.unit_id},
                                         viewer.id)
         context = {"page": page, "filters": filters, "problems": problems, "colleagues": colleagues,
-                   "processes": process_choices(s), "units": unit_choices(s, viewer), "filter_args": filter_args}
+                   "processes": process_choices(s), "units": unit_choices(s, viewer), "plans": plan_choices(s),
+                   "filter_args": filter_args, "labels": row_labels()}
     if is_htmx() and request.headers.get("HX-Target") == "inbox-results":
         return render_template("inbox/_results.html", **context)
     return render_template("inbox/index.html", **context)
@@ -78,7 +98,8 @@ def _row_response(task_id: int, error: str | None = None, status: int = 200) -> 
         visible_task(s, viewer, task_id)
         row = single_row(s, viewer, task_id, clock.now())
         colleagues = colleagues_by_unit(s, {row.unit_id} if row and row.unit_id else set(), viewer.id)
-    return render_template("inbox/_row.html", row=row, colleagues=colleagues, error=error), status
+    return render_template("inbox/_row.html", row=row, colleagues=colleagues, error=error,
+                           labels=row_labels()), status
 
 
 def _act(task_id: int, action: Any, done_message: str) -> Any:

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app, session
 from flask_babel import gettext as _
 
-from webui.notify import unread_count
+from webui.notify import unread_count_in
 from webui.views.cases import TimelineEntry
 from webui.views.people import active_person, header_info
 
@@ -48,6 +48,11 @@ def describe_event(entry: TimelineEntry) -> str:
         "task.reassigned": lambda: _("Reassigned the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
         "task.reminded": lambda: _("Sent a reminder about the task “%(task)s”.", task=task),
         "task.completed": lambda: _("Completed the task “%(task)s”.", task=task),
+        "task.handed_back": lambda: (
+            _("Handed the task “%(task)s” back to %(to)s.", task=task, to=d["to"]) if d.get("to")
+            else _("Handed the task “%(task)s” back to its role.", task=task)),
+        "case.commented": lambda: _("Commented: %(text)s", text=d.get("text", "")),
+        "case.document_added": lambda: _("Added the document “%(name)s”.", name=d.get("name", "?")),
         "timers.fired": lambda: _("A deadline or timer was reached."),
         "incident": lambda: _("A step failed: %(message)s", message=d.get("message", "")),
     }
@@ -62,7 +67,8 @@ def _header() -> dict[str, Any]:
     with current_app.extensions["tdkt_db"].transaction() as s:
         person = active_person(s, person_id)
         me = header_info(s, person) if person else None
-    return {"me": me, "unread": unread_count(person_id) if me else 0}
+        unread = unread_count_in(s, person_id) if me else 0
+    return {"me": me, "unread": unread}
 
 
 def init_layout(app: Flask) -> None:

@@ -1,6 +1,6 @@
 """The header's unread-notification badge.
 
-HOOK for engine/notifications (built separately): `unread_count(person_id)` asks
+HOOK for engine/notifications (built separately): `unread_count_in(session, person_id)` asks
 `engine.notifications.unread_count(session, person_id)` when that function exists and answers 0
 while the module or the function is absent, so the header works before and after it lands.
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib
 from typing import Any
-
-from flask import current_app
 
 
 def _engine_counter() -> Any:
@@ -21,9 +19,7 @@ def _engine_counter() -> Any:
     return getattr(module, "unread_count", None)
 
 
-def unread_count(person_id: int) -> int:
+def unread_count_in(session: Any, person_id: int) -> int:
+    """In the caller's transaction (the page header reads it with the person's other facts)."""
     counter = _engine_counter()
-    if counter is None:
-        return 0
-    with current_app.extensions["tdkt_db"].transaction() as session:
-        return int(counter(session, person_id) or 0)
+    return int(counter(session, person_id) or 0) if counter is not None else 0

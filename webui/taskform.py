@@ -2,7 +2,7 @@
 
 Drafts live in the signed session cookie (one per task, the few most recent), so they need no
 table; a draft too large for a cookie is refused with a message rather than silently dropped.
-"Hand back with a reason" is not here yet (see the report of issue 5).
+"Hand back with a reason" is `webui.handback` (its form is drawn on this page).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from engine.authz import Viewer, is_candidate, visible_task
 from engine.errors import EngineError, InvalidInput
 from engine.models import HumanTask
 from engine.runtime import tasks as runtime
+from engine.runtime.handback import delegated_by
 from engine.runtime.prefill import task_prefill
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
@@ -33,7 +34,7 @@ from webui.formschema import (
     values_from_data,
     values_from_request,
 )
-from webui.uploads import attachment_names, take_uploads
+from webui.uploads import attachment_names, has_attachments, take_uploads
 from webui.views.cases import person_name
 from webui.views.inbox import urgency_of
 from webui.views.task_specs import task_instructions_for
@@ -59,6 +60,8 @@ class TaskView:
     can_claim: bool
     can_unclaim: bool
     urgency: str | None
+    can_hand_back: bool = False
+    hand_back_to: str | None = None  # who delegated the task to its holder (None: the role's candidates)
 
 
 def task_view(s: Session, viewer: Viewer, task: HumanTask) -> TaskView:
@@ -71,6 +74,7 @@ def task_view(s: Session, viewer: Viewer, task: HumanTask) -> TaskView:
             problem = _("The form of this task is not deployed; ask the process designer.")
     mine = task.assignee_id == viewer.id
     candidate = is_candidate(viewer, task)
+    delegator = delegated_by(s, task) if ready and mine else None
     return TaskView(
         task=task, case_title=task.instance.title, unit_name=task.unit.name if task.unit else None,
         assignee_name=person_name(s, task.assignee_id), completed_by_name=person_name(s, task.completed_by_id),
@@ -80,6 +84,8 @@ def task_view(s: Session, viewer: Viewer, task: HumanTask) -> TaskView:
         can_claim=ready and task.assignee_id is None and candidate and not task.assignee_fixed,
         can_unclaim=ready and mine and not task.assignee_fixed,
         urgency=urgency_of(task.due_at, task.status, clock.now()),
+        can_hand_back=ready and mine and not task.assignee_fixed,
+        hand_back_to=delegator.full_name if delegator else None,
     )
 
 
@@ -115,15 +121,19 @@ def _drop_draft(task_id: int) -> None:
         session[DRAFTS_KEY] = drafts
 
 
-def _render(view: TaskView, values: FormValues, errors: dict[str, list[str]] | None = None,
-            status: int = 200, problem: str | None = None) -> Any:
+def render_task(view: TaskView, values: FormValues, errors: dict[str, list[str]] | None = None,
+                status: int = 200, problem: str | None = None, **extra: Any) -> Any:
     errors = errors or {}
     page_problem = problem or ("; ".join(errors.get(FORM_LEVEL, [])) or None)
     if errors and not page_problem:
         page_problem = _("Some fields need attention: see the messages next to them.")
-    attached = attachment_names(view.task.instance_id) if any(f.kind == "attachment" for f in view.fields) else {}
+    attached = attachment_names(view.task.instance_id) if has_attachments(view.fields) else {}
     return render_template("taskform/page.html", view=view, values=values, errors=errors, attached=attached,
-                           problem=page_problem, has_draft=_draft(view.task.id) is not None), status
+                           problem=page_problem, has_draft=_draft(view.task.id) is not None, **extra), status
+
+
+def initial_values(view: TaskView) -> FormValues:
+    return _draft(view.task.id) or FormValues(rows={f.name: 1 for f in view.fields if f.kind == "table"})
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -131,8 +141,7 @@ def _render(view: TaskView, values: FormValues, errors: dict[str, list[str]] | N
 def show(task_id: int) -> Any:
     with viewer_transaction() as (s, viewer):
         view = task_view(s, viewer, visible_task(s, viewer, task_id))
-        values = _draft(task_id) or _prefilled(s, view)
-        return _render(view, values)
+        return render_task(view, _draft(task_id) or _prefilled(s, view))
 
 
 def _prefilled(s: Session, view: TaskView) -> FormValues:
@@ -155,8 +164,8 @@ def submit(task_id: int) -> Any:
     with viewer_transaction() as (s, viewer):
         view = task_view(s, viewer, visible_task(s, viewer, task_id))
     if not view.can_work:
-        return _render(view, FormValues(), status=403 if view.task.status == "ready" else 409,
-                       problem=_("You cannot work on this task now."))
+        return render_task(view, FormValues(), status=403 if view.task.status == "ready" else 409,
+                           problem=_("You cannot work on this task now."))
     values = values_from_request(view.fields, request.form)
     if action.startswith(("add_row:", "remove_row:")):
         kind, _sep, rest = action.partition(":")
@@ -168,13 +177,13 @@ def submit(task_id: int) -> Any:
             add_row(values, name)
         elif table is not None and index.isdigit():
             remove_row(values, table, int(index))
-        return _render(view, values)
+        return render_task(view, values)
     upload_errors = take_uploads(view.task, view.fields, values)
     if upload_errors:
-        return _render(view, values, upload_errors, status=422)
+        return render_task(view, values, upload_errors, status=422)
     if action == "save":
         if not _store_draft(task_id, values):
-            return _render(view, values, status=413, problem=_(
+            return render_task(view, values, status=413, problem=_(
                 "This draft is too long to keep between visits; complete the task or shorten the text."))
         flash(_("Draft saved. It is kept in this browser session until you complete the task."), "success")
         return redirect(url_for("taskform.show", task_id=task_id))
@@ -184,16 +193,16 @@ def submit(task_id: int) -> Any:
 def _complete(view: TaskView, values: FormValues) -> Any:
     parsed = parse(view.fields, values)
     if parsed.errors:
-        return _render(view, values, parsed.errors, status=422)
+        return render_task(view, values, parsed.errors, status=422)
     try:
         runtime.complete(db(), g.person_id, view.task.id, parsed.data)
     except InvalidInput as exc:
         errors = explain(view.schema, parsed.data, parsed.row_index) if view.schema else {}
-        return _render(view, values, errors or {FORM_LEVEL: [error_text(exc)]}, status=422)
+        return render_task(view, values, errors or {FORM_LEVEL: [error_text(exc)]}, status=422)
     except EngineError as exc:
         if exc.status == 404:
             raise
-        return _render(view, values, status=exc.status, problem=error_text(exc))
+        return render_task(view, values, status=exc.status, problem=error_text(exc))
     _drop_draft(view.task.id)
     flash(_("Task “%(title)s” completed.", title=view.task.title), "success")
     return redirect(url_for("cases.show", instance_id=view.task.instance_id))

@@ -38,30 +38,44 @@ def refusal_text(exc: AttachmentRefused, f: FormField) -> str:
     return _("The file name is not acceptable (it must not contain a folder path); rename the file and try again.")
 
 
+def attachment_keys(fields: list[FormField], values: FormValues) -> list[tuple[str, FormField]]:
+    """(form key, field) of every attachment input on the form: top-level fields and the cells of
+    attachment columns in each shown row of a table (`danh_sach.0.minh_chung`)."""
+    keys = [(f.name, f) for f in fields if f.kind == "attachment"]
+    for table in (f for f in fields if f.kind == "table"):
+        for column in (c for c in table.columns if c.kind == "attachment"):
+            keys += [(f"{table.name}.{i}.{column.name}", column) for i in range(values.rows.get(table.name, 0))]
+    return keys
+
+
+def has_attachments(fields: list[FormField]) -> bool:
+    return any(f.kind == "attachment" or any(c.kind == "attachment" for c in f.columns) for f in fields)
+
+
 def take_uploads(task: HumanTask, fields: list[FormField], values: FormValues) -> dict[str, list[str]]:
-    """Store the files of the form's attachment fields and put their ids into `values`; errors by field."""
+    """Store the files of the form's attachment inputs and put their ids into `values`; errors by form key."""
     errors: dict[str, list[str]] = {}
-    wanted = [f for f in fields if f.kind == "attachment"]
+    wanted = attachment_keys(fields, values)
     if not wanted:
         return errors
     with db().transaction() as s:
         live = s.get(HumanTask, task.id)
         assert live is not None
-        for f in wanted:
-            upload = request.files.get(f.name)
-            kept = str(values.get(f.name) or "")
+        for key, f in wanted:
+            upload = request.files.get(key)
+            kept = str(values.get(key) or "")
             if upload is not None and upload.filename:
                 try:
                     stored = store_attachment(s, live.instance, live, upload.filename, upload.stream,
-                                              int(f.attrs["max_bytes"]), f.attrs["accept"], field=f.name,
+                                              int(f.attrs["max_bytes"]), f.attrs["accept"], field=key,
                                               root=attachments_dir(), uploaded_by_id=g.person_id)
                 except AttachmentRefused as exc:
-                    errors[f.name] = [refusal_text(exc, f)]
-                    values.values[f.name] = ""
+                    errors[key] = [refusal_text(exc, f)]
+                    values.values[key] = ""
                 else:
-                    values.values[f.name] = str(stored.id)
+                    values.values[key] = str(stored.id)
             elif kept and (not kept.isdigit() or case_attachment(s, live.instance_id, int(kept)) is None):
-                values.values[f.name] = ""
+                values.values[key] = ""
     return errors
 
 

@@ -100,8 +100,10 @@ def _closure(session: Session, roots: list[ProcessDefinition]) -> list[ProcessDe
     return list(seen.values())
 
 
-def deploy(session: Session, files: list[SourceFile], deployed_by: Person | None = None) -> list[DeployedDefinition]:
-    """Validate `files` together and store a version of each process and decision they define."""
+def check_deployable(session: Session, files: list[SourceFile]
+                     ) -> tuple[dict[str, _FileRefs], dict[str, str], dict[str, ProcessDefinition]]:
+    """Validate `files` exactly as deploy does (with the deployed callees and decisions they use, the
+    forms and roles of the database); raises DefinitionError listing every problem."""
     if not files:
         raise InvalidInput("nothing to deploy: no file given")
     refs = {f.name: _scan(parse_xml(f.data, f.name)) for f in files}
@@ -119,7 +121,12 @@ def deploy(session: Session, files: list[SourceFile], deployed_by: Person | None
     extra = [SourceFile(d.source_name, d.source) for d in _closure(session, list(external.values()))]
     catalogues = Catalogues(forms=known_form_keys(session), roles=role_catalogue(session))
     parse_sources(files, catalogues, extra=extra)  # raises DefinitionError with every problem
+    return refs, providers, external
 
+
+def deploy(session: Session, files: list[SourceFile], deployed_by: Person | None = None) -> list[DeployedDefinition]:
+    """Validate `files` together and store a version of each process and decision they define."""
+    refs, providers, external = check_deployable(session, files)
     data = {f.name: f.data for f in files}
     rows_by_file: dict[str, list[ProcessDefinition]] = {}
     results: list[DeployedDefinition] = []

@@ -3,6 +3,7 @@
 from engine.models.attachments import Attachment
 from engine.models.base import Base
 from engine.models.calendar import CalendarOverride, CalendarState
+from engine.models.comments import CaseComment
 from engine.models.council import BallotBox, CouncilRule
 from engine.models.definitions import FormDefinition, ProcessDefinition
 from engine.models.groups import UnitGroupMember
@@ -18,6 +19,7 @@ from engine.models.runtime import (
     Instance,
     VirtualClock,
 )
+from engine.models.studio import DefinitionDraft, DefinitionOwner
 
 __all__ = [
     "INSTANCE_STATUSES", "LIVE_STATUSES", "ApiToken", "Attachment", "AuditEvent", "Base", "CalendarOverride",
@@ -29,4 +31,6 @@ __all__ = [
     "Award", "AwardQuota", "DisciplineRecord",
     "BallotBox", "CouncilRule",
     "UnitGroupMember",
+    "DefinitionDraft", "DefinitionOwner",
+    "CaseComment",
 ]

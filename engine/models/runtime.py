@@ -70,7 +70,9 @@ class HumanTask(Base):
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
         Index("ix_human_task_candidates", "role_code", "unit_id", "status"),
-        Index("ix_human_task_assignee", "assignee_id", "status"),
+        # held tasks only: a query for unheld tasks (assignee_id IS NULL, most open tasks) must not pick it
+        Index("ix_human_task_assignee", "assignee_id", "status", postgresql_where=text("assignee_id IS NOT NULL"),
+              sqlite_where=text("assignee_id IS NOT NULL")),
         Index("ix_human_task_unit_status_due", "unit_id", "status", "due_at"),
         # dashboards: open work by due date over a wide scope; completions per unit over time
         Index("ix_human_task_ready_due", "due_at", postgresql_where=text("status = 'ready'"),
@@ -83,6 +85,9 @@ class HumanTask(Base):
               sqlite_where=text(REMIND_DUE_PREDICATE)),
         Index("ix_human_task_overdue_due", "due_at", postgresql_where=text(OVERDUE_DUE_PREDICATE),
               sqlite_where=text(OVERDUE_DUE_PREDICATE)),
+        # the inbox's "completed by me" (its other views read ix_human_task_candidates and ix_human_task_assignee)
+        Index("ix_human_task_done_by", "completed_by_id", "completed_at",
+              postgresql_where=text("status = 'completed'"), sqlite_where=text("status = 'completed'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +106,7 @@ class HumanTask(Base):
     assignment_problem: Mapped[str | None] = mapped_column(Text)
     form_key: Mapped[str | None] = mapped_column(String(128))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    milestone_key: Mapped[str | None] = mapped_column(String(64))  # the plan milestone `dueDate` reads, if one
     remind_at: Mapped[datetime | None]  # due_at minus `reminderDays` working days (None: no early reminder)
     reminded_at: Mapped[datetime | None]  # when the reminder went out (reset when the due moves later)
     overdue_notified_at: Mapped[datetime | None]  # when the overdue notice went out

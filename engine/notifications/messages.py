@@ -194,3 +194,19 @@ def _local(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("naive datetime given to a message builder")
     return instant.astimezone(VN_TZ)
+
+
+TASK_HANDED_BACK = "task_handed_back"
+
+
+def task_handed_back(info: TaskInfo, *, by: str, reason: str, to_role: bool, event_id: int) -> Message:
+    """The person holding a task gave it back, with a reason: to who delegated it, or to the role."""
+    if to_role:
+        lead = f"{by} đã trả lại nhiệm vụ dưới đây cho {info.holder}; thầy/cô có thể nhận và xử lý."
+    else:
+        lead = f"{by} đã trả lại cho thầy/cô nhiệm vụ dưới đây (thầy/cô đã chuyển nhiệm vụ này cho họ)."
+    lines = [*_task_lines(info), f"Lý do trả lại: {reason}"]
+    subject = f"{PREFIX} Trả lại nhiệm vụ: {info.task_title} — hồ sơ #{info.case_id}"
+    action = 'Vui lòng đăng nhập TĐKT Flow, mục "Việc của tôi", để xử lý nhiệm vụ.'
+    return _task_message(TASK_HANDED_BACK, info, subject, lead, lines, action,
+                         f"{TASK_HANDED_BACK}:{info.task_id}:{event_id}")

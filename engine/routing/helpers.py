@@ -8,7 +8,8 @@ use the action's own transaction:
 - `dossier_date()`: the dossier's date, ISO (start data `ngay_ho_so`, else today): it chooses the route
   (before/after 1/7/2025) and the eligibility rule set;
 - `title_route(danh_hieu)`: the routing table's answer for one title;
-- `route_nominations(de_nghi)`, `check_nominations(de_nghi)`, `merge_nominations(truoc, sau)`,
+- `registration_rows(ds_giao_vien, dang_ky)`, `route_nominations(de_nghi)`, `check_nominations(de_nghi)`,
+  `merge_nominations(truoc, sau)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
   `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
@@ -113,6 +114,13 @@ def title_route(danh_hieu: str) -> dict[str, Any]:
         return route(school_level(), str(danh_hieu), _dossier_day()).as_dict()
     except RoutingError as exc:
         raise CoreFlowError(f"title_route(): {exc}") from None
+
+
+@register_helper()
+def registration_rows(ds_giao_vien: list[dict[str, Any]], dang_ky: list[Any]) -> list[dict[str, Any]]:
+    """The personal nominations from the teachers' registration rows (every field each teacher typed)."""
+    return nom.registration_rows(_list("registration_rows", "ds_giao_vien", ds_giao_vien),
+                                 dang_ky if isinstance(dang_ky, list) else [])
 
 
 @register_helper()

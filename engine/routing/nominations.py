@@ -55,6 +55,34 @@ def with_routes(nominations: list[dict[str, Any]], school_level: str, on: date) 
     return out
 
 
+NOT_REGISTERED = "khong_dang_ky"
+REGISTRATION_FIELDS = ("ho_ten", "chuc_vu", "danh_hieu", "thanh_tich", "ghi_chu")
+
+
+def registration_rows(teachers: list[dict[str, Any]], registrations: list[Any]) -> list[dict[str, Any]]:
+    """The personal nominations from the teachers' registrations (one per teacher, in order): every field the
+    teacher filled in (`ho_ten`, `chuc_vu`, `danh_hieu`, `thanh_tich`, `ghi_chu`), code `cn<n>`, the account's
+    username and, when the teacher left it out, the account's name. "Không đăng ký" makes no nomination.
+    A registration may also be a bare title code (cases started before registrations kept whole rows)."""
+    out = []
+    for index, (teacher, registration) in enumerate(zip(teachers, registrations, strict=False)):
+        typed = registration if isinstance(registration, dict) else {"danh_hieu": registration}
+        title = typed.get("danh_hieu")
+        if not title or title == NOT_REGISTERED:
+            continue
+        row: dict[str, Any] = {"ma": f"cn{index + 1}", "loai": "ca_nhan"}
+        for key in REGISTRATION_FIELDS:
+            value = typed.get(key)
+            if isinstance(value, str):
+                value = value.strip()
+            if value not in (None, ""):
+                row[key] = value
+        row.setdefault("ho_ten", teacher.get("ho_ten"))
+        row["username"] = teacher.get("username")
+        out.append(row)
+    return out
+
+
 def _subject_data(n: dict[str, Any], case_unit: Unit) -> dict[str, Any]:
     unit = str(n.get("ma_don_vi") or case_unit.code)
     if n.get("loai") == "tap_the":
@@ -97,6 +125,11 @@ def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[
             continue
         others = [t for t in titles_of.get(str(item.get("username") or item.get("ho_ten") or ""), [])
                   if t != item.get("danh_hieu")]
+        title = TITLES.get(str(item.get("danh_hieu")))
+        if title is not None and not title.allows("collective" if item.get("loai") == "tap_the" else "person"):
+            who = "cá nhân" if item.get("loai") == "tap_the" else "tập thể"
+            item.update(hop_le=False, ly_do=f"{title.name} chỉ xét cho {who}: sửa loại đề nghị hoặc danh hiệu")
+            continue
         try:
             subject = subject_from(session, _subject_data(item, case_unit))
             result = evaluate_eligibility(session, Nomination(

@@ -143,3 +143,25 @@ def evaluate(decision: LoadedDecision, inputs: dict[str, Any]) -> list[RuleHit]:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+
+
+def decision_from_source(decision_id: str, source: bytes, source_name: str) -> LoadedDecision:
+    """A decision built from XML that is not deployed (the studio's test panel), exactly as deployed ones."""
+    return _build(decision_id, source, source_name, source_name)
+
+
+def matching_rules(decision: LoadedDecision, inputs: dict[str, Any]
+                   ) -> tuple[list[tuple[str, int, dict[str, Any]]], dict[str, Any], str]:
+    """Every rule matching `inputs` as (rule id, 1-based row, outputs), the decision's result as a business
+    rule task would store it (per the hit policy), and the hit policy."""
+    workflow = BpmnWorkflow(decision.spec, script_engine=make_script_engine())
+    task = next(t for t in workflow.get_tasks() if t.task_spec.name == _TASK)
+    task.data = dict(inputs)
+    dmn_engine = task.task_spec.dmnEngine
+    table = dmn_engine.decision_table
+    rows = {rule.id: index + 1 for index, rule in enumerate(table.rules)}
+    try:
+        matches = [(rule.id, rows.get(rule.id, 0), rule.output_as_dict(task)) for rule in dmn_engine.decide(task)]
+        return matches, dmn_engine.result(task), str(table.hit_policy)
+    except Exception as exc:
+        raise RuleTableError(f"decision {decision.decision_id} failed: {exc}") from exc

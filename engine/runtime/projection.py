@@ -8,6 +8,7 @@ read these tables and never deserialize workflows.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
@@ -106,7 +107,8 @@ def _new_row(ctx: ActionContext, task: Any) -> dict[str, Any]:
         "unit_id": assignment.unit_id, "assignee_id": assignee_id, "assignee_fixed": fixed, "status": "ready",
         "is_orphan": assignment.problem is not None or (fixed and assignee_id is None),
         "assignment_problem": "; ".join(problems) or None,
-        "form_key": task_form_key(spec), "due_at": due_at, "remind_at": remind_at, "reminded_at": None,
+        "form_key": task_form_key(spec), "due_at": due_at, "milestone_key": due_milestone(spec) if due_at else None,
+        "remind_at": remind_at, "reminded_at": None,
         "overdue_notified_at": None, "escalated_at": None, "created_at": ctx.now, "completed_at": None,
         "completed_by_id": None,
     }
@@ -149,6 +151,20 @@ def deadline_of(spec: Any, data: dict[str, Any]) -> tuple[datetime | None, datet
     if due_at is None:
         return None, None, problem
     return due_at, reminder_instant(due_at, task_reminder_days(spec)), problem
+
+
+_MILESTONE_CALL = re.compile(r"""\bmilestone(?:_start)?\(\s*(['"])([^'"]{1,64})\1\s*\)""")
+
+
+def due_milestone(spec: Any) -> str | None:
+    return milestone_of(task_due_expression(spec))
+
+
+def milestone_of(expression: str | None) -> str | None:
+    """The plan milestone a `dueDate` expression is computed from (`milestone('nop_ho_so')`, possibly
+    moved by working days), when it names exactly one; else None."""
+    keys = {found.group(2) for found in _MILESTONE_CALL.finditer(expression or "")}
+    return keys.pop() if len(keys) == 1 else None
 
 
 def reminder_instant(due_at: datetime, reminder_days: int) -> datetime | None:

@@ -64,7 +64,7 @@ def task_summary(task: HumanTask, people: dict[int, str] | None = None) -> dict[
     return {
         "id": task.id, "instance_id": task.instance_id, "name": task.name, "title": task.title,
         "role": task.role_code, "unit": task.unit.code if task.unit else None, "assignee": assignee,
-        "status": task.status, "due_at": iso(task.due_at), "form_key": task.form_key,
+        "status": task.status, "due_at": iso(task.due_at), "milestone": task.milestone_key, "form_key": task.form_key,
         "orphan": task.is_orphan, "problem": task.assignment_problem, "created_at": iso(task.created_at),
         "completed_at": iso(task.completed_at),
     }

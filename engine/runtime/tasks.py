@@ -25,6 +25,7 @@ from engine.forms import CompiledForm, compiled_form, latest_form, validate_form
 from engine.models import HumanTask, Person, RoleMembership
 from engine.org import person_by_username
 from engine.runtime.context import ActionContext, OpenedTask, audit, instance_action
+from engine.runtime.readonly import without_read_only
 from engine.runtime.records import TaskRow
 
 
@@ -158,14 +159,6 @@ def _form_of(ctx: ActionContext, row: TaskRow) -> CompiledForm | None:
     return form
 
 
-def _without_read_only(schema: dict[str, Any] | None, values: dict[str, Any]) -> dict[str, Any]:
-    """The submitted values minus the form's `readOnly` fields: those show what the process filled in
-    (engine.runtime.prefill) and the process's own value stays, whatever copy comes back."""
-    properties = (schema or {}).get("properties") or {}
-    return {name: value for name, value in values.items()
-            if not (isinstance(properties.get(name), dict) and properties[name].get("readOnly") is True)}
-
-
 def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion:
     """Complete a task with form data validated against its schema; the engine then moves on."""
 
@@ -180,8 +173,8 @@ def complete(db: Database, actor_id: int, task_id: int, data: Any) -> Completion
             raise Conflict(f"the case is {ctx.instance.status}; its tasks cannot be completed now")
         form = _form_of(ctx, row)
         values = validate_form_data(form.schema if form else None, data, form.validator if form else None)
-        values = _without_read_only(form.schema if form else None, values)
         spiff_task = ctx.spiff_task(row)
+        values = without_read_only(form.schema if form else None, values, spiff_task.data)
         if spiff_task.state != TaskState.READY:  # the row and the workflow disagree: never run it twice
             raise Conflict(f"task {task_id} is no longer open")
         if is_ballot(spiff_task.task_spec):  # the values go into the ballot box, not (all) into the case

@@ -29,8 +29,8 @@ def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> 
     expect(diagram.locator("g.djs-element.tdkt-done[data-element-id='mo_phien_hop']")).to_have_count(1)
     shot(page, "council-01-so-do")
     page.goto(f"{server}/tasks/{own.id}")
-    expect(page.locator("[name='bieu_quyet.0.ho_ten']")).to_have_value("Lê Thị Mai")
-    expect(page.locator("[name='bieu_quyet.0.ho_ten']")).to_have_attribute("readonly", "")
+    expect(page.locator("span.readonly-cell[data-readonly='ho_ten']").first).to_have_text("Lê Thị Mai")
+    expect(page.locator("[name='bieu_quyet.0.ho_ten']")).to_have_attribute("type", "hidden")
     expect(page.locator("[name='bo_phieu_cho']")).to_have_value("Thành Viên Số 1")
     expect(page.get_by_role("button", name="Thêm dòng")).to_have_count(0)
     for i in range(3):

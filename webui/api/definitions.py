@@ -8,7 +8,8 @@ from flask import Response, jsonify, request
 from sqlalchemy import func, select
 
 from engine.authz import require_design
-from engine.definitions.repository import deploy, get_definition, live_instance_counts
+from engine.definitions.ownership import deploy_owned
+from engine.definitions.repository import get_definition, live_instance_counts
 from engine.definitions.validation import SourceFile
 from engine.definitions.xml_safety import MAX_DEFINITION_BYTES
 from engine.errors import BadRequest, NotFound, PayloadTooLarge
@@ -43,13 +44,7 @@ def deploy_definitions() -> Any:
     with db().transaction() as session:
         viewer = viewer_in(session)
         require_design(viewer)
-        results = deploy(session, files, viewer.person)
-        from engine.runtime.context import audit
-
-        for r in results:
-            if r.created:
-                audit(session, "definition.deployed", actor=viewer.person, key=r.key, version=r.version,
-                      kind=r.kind)
+        results = deploy_owned(session, files, viewer.person, via="api")
     deployed = [{"key": r.key, "version": r.version, "kind": r.kind, "created": r.created} for r in results]
     main = next((d for d in deployed if d["kind"] == "bpmn"), deployed[0])
     status = 201 if any(d["created"] for d in deployed) else 200

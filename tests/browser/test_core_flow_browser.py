@@ -1,0 +1,79 @@
+"""The core flow's consolidation in a real browser (Debian's chromium, Playwright): the secretary sees the
+school's nominations with the reason one of them cannot be submitted, fixes it in the table, submits,
+and the case page draws the process with the current step."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.browser.support import PASSWORD
+from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
+from webui import create_app
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    assert executable, "chromium is missing: run `make install` (it installs Debian's chromium)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(org) -> Iterator[str]:
+    deploy_core_flow(org)
+    app = create_app({"DATABASE_URL": org.url, "CLOCK_MODE": "virtual"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/inbox")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+
+
+def test_secretary_fixes_a_flagged_nomination_and_submits(browser: Browser, server: str, org) -> None:
+    set_clock(org, "2025-05-12T08:00:00+07:00")
+    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[], de_nghi=[
+        {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
+         "danh_hieu": "lao_dong_tien_tien"}])
+    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    task = only(org, case, "tong_hop")
+
+    errors: list[str] = []
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN").new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server, "gv_a2")
+    page.goto(f"{server}/tasks/{task.id}")
+    expect(page.locator("textarea[name='thong_bao']")).to_contain_text("Chưa thể trình: 1 đề nghị")
+    expect(page.locator("input[name='de_nghi.0.ho_ten']")).to_have_value("Nguyễn Thị Lan")
+    page.locator("select[name='de_nghi.0.xep_loai']").select_option("HTTNV")
+    page.get_by_role("button", name="Hoàn thành").click()
+    expect(page).to_have_url(f"{server}/cases/{case}")
+
+    assert ready(org, case, "tong_hop") == [] and only(org, case, "lap_to_trinh").role_code == "hieu_truong"
+    diagram = page.locator("#case-diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator("g.djs-element.tdkt-current[data-element-id='lap_to_trinh']")).to_have_count(1)
+    expect(diagram.locator("g.djs-element.tdkt-done[data-element-id='tong_hop']")).to_have_count(1)
+    assert errors == []
