@@ -5,14 +5,16 @@ proposal going up beyond the organisation."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from engine.authz import load_viewer
-from engine.errors import Forbidden
-from engine.models import HumanTask, Notification
+from engine.documents import generate
+from engine.documents.case_data import source_for_case
+from engine.errors import Forbidden, InvalidInput
+from engine.models import HumanTask, Instance, Notification
 from engine.notifications import messages
 from engine.org import person_by_username
 from engine.registry.awards import parse_award, record_award
@@ -33,6 +35,7 @@ from tests.core_flow_support import (
     task_data,
     unit_of,
 )
+from tests.document_cases import docx_lines
 from tests.helpers import bpmn, deploy_bytes, instance_row, person_id
 from tests.helpers import flow as helper_flow
 
@@ -143,6 +146,27 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     set_clock(flow, "2025-06-05T08:00:00+07:00")
     complete(flow, case, "quyet_dinh_cap", "cv_phong",
              decision("456/QĐ-UBND", "2025-06-04", "Chủ tịch UBND quận Hà Đông"))
+    # the Phòng's leader approves the decision before it is recorded; sent back, it returns with the reason
+    approval = only(flow, case, "duyet_qd_phong")
+    assert (approval.role_code, unit_of(flow, approval)) == ("lanh_dao_phong", "phong_hd")
+    assert approval.due_at == datetime(2025, 6, 9, 17, 0, tzinfo=UTC)
+    shown = task_data(flow, approval)
+    assert shown["so"] == "456/QĐ-UBND" and sorted(r["ho_ten"] for r in shown["danh_sach_quyet_dinh"]) == [
+        "Nguyễn Thị Lan", "Vũ Văn Minh", "Vũ Văn Minh"]
+    with pytest.raises(Forbidden):  # the officer cannot approve their own entry
+        tasks.complete(flow, person_id(flow, "cv_phong"), approval.id, {"ket_qua_duyet": "dong_y"})
+    with pytest.raises(InvalidInput):  # sending back needs a reason
+        tasks.complete(flow, person_id(flow, "ld_phong"), approval.id, {"ket_qua_duyet": "tra_lai"})
+    complete(flow, case, "duyet_qd_phong", "ld_phong",
+             {"ket_qua_duyet": "tra_lai", "ly_do_tra_lai": "Sai số quyết định, đúng là 465/QĐ-UBND"})
+    assert awards(flow, case)[1:] == []
+    back = only(flow, case, "quyet_dinh_cap")
+    assert "Sai số quyết định, đúng là 465/QĐ-UBND" in task_data(flow, back)["loi_quyet_dinh"]
+    complete(flow, case, "quyet_dinh_cap", "cv_phong",
+             decision("456/QĐ-UBND", "2025-06-04", "Chủ tịch UBND quận Hà Đông"))
+    again = only(flow, case, "duyet_qd_phong")
+    assert task_data(flow, again)["ket_qua_duyet"] == ""  # not pre-selected as "sent back"
+    complete(flow, case, "duyet_qd_phong", "ld_phong", {"ket_qua_duyet": "dong_y"})
     decided = awards(flow, case)[1:]
     assert sorted(decided) == sorted([
         ("Vũ Văn Minh", "lao_dong_tien_tien", "456/QĐ-UBND", "phong_hd", "Chủ tịch UBND quận Hà Đông"),
@@ -162,6 +186,23 @@ def test_primary_school_before_1_7_2025_goes_to_the_phong_and_khen_cao_goes_up(f
     assert done.status == "completed", done.incident_message
     data = load_workflow(done.state).data
     assert (data["to_trinh"]["so"], data["to_trinh"]["don_vi_gui"]) == ("30/TTr-PGD", "phong_hd")  # the last one
+    # every level's letter is kept, each proposing only what goes up from there: not the school's own Giấy
+    # khen in the school's letter, only the CSTĐ tỉnh in the Phòng's
+    letters = [(t["so"], t["don_vi_gui"], t["cap"], sorted(n["ma"] for n in t["de_nghi"]))
+               for t in data["cac_to_trinh"]]
+    assert letters == [("15/TTr-THVY", "th_a", "truong", ["cn1", "cn2", "cs2", "ld2"]),
+                       ("30/TTr-PGD", "phong_hd", "huyen", ["cn2"])]
+    with flow.transaction() as session:
+        instance = session.get(Instance, case)
+        school, phong, latest = (docx_lines(generate("to_trinh", "docx", source_for_case(
+            session, instance, date(2025, 7, 10), cap), "x").content)[0] for cap in ("th_a", "phong_hd", None))
+    assert "Trường Tiểu học Văn Yên kính đề nghị xét tặng:" in school
+    assert [line for line in school if line.startswith("- ")] == [
+        "- Lao động tiên tiến: 02 cá nhân;", "- Chiến sĩ thi đua cơ sở: 01 cá nhân;",
+        "- Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh: 01 cá nhân;"]
+    assert [line for line in phong if line.startswith("- ")] == [
+        "- Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh: 01 cá nhân;"]
+    assert "Phòng GDĐT quận Hà Đông kính đề nghị xét tặng:" in phong and latest == phong
     final = {n["ma"]: n for n in data["de_nghi"]}
     assert {n["trang_thai"] for n in final.values()} == {"da_khen"}
     assert final["cn2"]["tuyen"] == ["truong", "huyen", "tinh"]
@@ -208,6 +249,10 @@ def test_primary_school_after_1_7_2025_goes_to_the_ubnd_xa(flow):
     assert unit_of(flow, receive) == "xa_vy" and receive.due_at == datetime(2026, 6, 9, 17, 0, tzinfo=UTC)
     complete(flow, case, "tiep_nhan", "cv_xa", {"so_vao_so": "7", "ngay_nhan": "2026-05-04"})
     complete(flow, case, "quyet_dinh_cap", "cv_xa", decision("12/QĐ-UBND", "2026-05-04", "Chủ tịch UBND xã Văn Yên"))
+    approval = only(flow, case, "duyet_qd_xa")  # the UBND xã's leader approves
+    assert (approval.role_code, unit_of(flow, approval)) == ("lanh_dao_ubnd_xa", "xa_vy")
+    assert awards(flow, case) == []
+    complete(flow, case, "duyet_qd_xa", "ld_xa", {"ket_qua_duyet": "dong_y"})
     assert awards(flow, case) == [("Tạ Thị Mai", "lao_dong_tien_tien", "12/QĐ-UBND", "xa_vy",
                                    "Chủ tịch UBND xã Văn Yên")]
     done = instance_row(flow, case)
@@ -233,6 +278,9 @@ def test_upper_secondary_school_goes_to_the_so_and_a_council_refusal_is_not_reco
     assert unit_of(flow, receive) == "so_hn"
     complete(flow, case, "tiep_nhan", "cv_so", {"so_vao_so": "90", "ngay_nhan": "2026-05-04"})
     complete(flow, case, "quyet_dinh_cap", "cv_so", decision("300/QĐ-SGDĐT", "2026-05-04", "Giám đốc Sở GDĐT"))
+    approval = only(flow, case, "duyet_qd_so")  # the Sở's leader approves
+    assert (approval.role_code, unit_of(flow, approval)) == ("lanh_dao_so", "so_hn")
+    complete(flow, case, "duyet_qd_so", "ld_so", {"ket_qua_duyet": "dong_y"})
     assert awards(flow, case) == [("Phan Thị Thu", "lao_dong_tien_tien", "300/QĐ-SGDĐT", "so_hn", "Giám đốc Sở GDĐT")]
     done = instance_row(flow, case)
     assert done.status == "completed", done.incident_message

@@ -21,6 +21,7 @@ def councils(org):
     build_council(org)  # Trường THCS Hòa Xá (7 members) under Phòng GDĐT Hòa Xá
     with org.transaction() as session:
         add_person(session, "phx_cv", "Chuyên Viên Hòa Xá", "phong_hx", ["chuyen_vien_thi_dua"])
+        add_person(session, "phx_ld", "Lãnh Đạo Hòa Xá", "phong_hx", ["lanh_dao_phong"])
         for username, role in zip(PHONG_COUNCIL, ["chu_tich_hoi_dong", "thu_ky_hoi_dong", "thanh_vien_hoi_dong"],
                                   strict=True):
             add_person(session, username, f"Hội đồng Phòng {username[-3:]}", "phong_hx", [role])
@@ -65,6 +66,7 @@ def test_two_councils_vote_and_only_what_passes_is_decided(councils):
     hold_meeting(db, case, PHONG_COUNCIL, "phx_thu_ky", "phx_chu_tich", {"cn1": "tan_thanh"})
     complete(db, case, "quyet_dinh_cap", "phx_cv", {"so": "77/QĐ-UBND", "ngay": "2025-05-12",
                                                     "co_quan": "Chủ tịch UBND huyện Hòa Xá", "nguoi_ky": "Chủ tịch"})
+    complete(db, case, "duyet_qd_phong", "phx_ld", {"ket_qua_duyet": "dong_y"})
     assert awards(db, case) == [("Thành Viên Số 1", "lao_dong_tien_tien", "77/QĐ-UBND", "phong_hx",
                                  "Chủ tịch UBND huyện Hòa Xá")]
     done = instance_row(db, case)

@@ -105,3 +105,35 @@ def test_eligibility_columns_are_read_only_text_and_a_forged_copy_changes_nothin
     state = json.dumps(json.loads(instance_row(org, case).state), ensure_ascii=False)
     assert "giả mạo" not in state
     assert "Chưa thể trình: 1 đề nghị" in page_text(client.get(f"/tasks/{again.id}"))
+
+
+def test_leader_approves_on_the_page_or_sends_back_with_a_reason(app, org):
+    set_clock(org, "2025-05-12T08:00:00+07:00")
+    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
+                 de_nghi=[{**NOMINEE, "xep_loai": "HTTNV"}])
+    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    complete(org, case, "tong_hop", "gv_a2", {"de_nghi": [{k: v for k, v in {**NOMINEE, "xep_loai": "HTTNV"}.items()
+                                                           if k != "username"}]})
+    complete(org, case, "lap_to_trinh", "ht_a", {"so": "15/TTr", "ngay": "2025-05-12", "kinh_gui": "Phòng GDĐT",
+                                                 "noi_dung": "Đề nghị", "nguoi_ky": "Hoàng Văn Hiệu"})
+    complete(org, case, "tiep_nhan", "cv_phong", {"so_vao_so": "1", "ngay_nhan": "2025-05-12"})
+    complete(org, case, "quyet_dinh_cap", "cv_phong", {"so": "456/QĐ-UBND", "ngay": "2025-05-12",
+                                                       "co_quan": "Chủ tịch UBND quận Hà Đông", "nguoi_ky": "Chủ tịch"})
+    approval = only(org, case, "duyet_qd_phong")
+    client = app.test_client()
+    assert sign_in(client, "ld_phong").status_code == 302
+    url = f"/tasks/{approval.id}"
+    page = html.unescape(client.get(url).get_data(as_text=True))
+    assert re.search(r'name="so" value="456/QĐ-UBND"[^>]*readonly', page)  # the decision, not to be retyped
+    assert re.search(r'<span class="readonly-cell" id="danh_sach_quyet_dinh\.0\.ho_ten"[^>]*>Nguyễn Thị Lan</span>',
+                     page)
+    token = csrf_from(page)
+    refused = client.post(url, data={"csrf_token": token, "action": "complete", "ket_qua_duyet": "tra_lai"})
+    assert refused.status_code == 422 and only(org, case, "duyet_qd_phong").id == approval.id  # no reason given
+    sent_back = client.post(url, data={"csrf_token": token, "action": "complete", "ket_qua_duyet": "tra_lai",
+                                       "ly_do_tra_lai": "Thiếu chữ ký số"})
+    assert sent_back.status_code == 302
+    back = only(org, case, "quyet_dinh_cap")
+    officer = app.test_client()
+    assert sign_in(officer, "cv_phong").status_code == 302
+    assert "Lãnh đạo trả lại quyết định: Thiếu chữ ký số" in page_text(officer.get(f"/tasks/{back.id}"))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine import clock
 from engine.authz import visible_instance
 from engine.documents import KINDS, Generated, available, generate, kind_for
-from engine.documents.case_data import source_for_case, source_for_unit, visible_unit
+from engine.documents.case_data import letter_choices, source_for_case, source_for_unit, visible_unit
 from engine.documents.source import MissingData
 from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
@@ -56,11 +56,16 @@ def case_document(instance_id: int, kind: str, ext: str) -> Any:
         instance = visible_instance(s, viewer, instance_id)
         kind_for(kind, ext)
         try:
-            document = generate(kind, ext, source_for_case(s, instance, clock.now_local().date()),
+            document = generate(kind, ext, source_for_case(s, instance, clock.now_local().date(), letter_arg()),
                                 case_label(instance))
         except MissingData as exc:
             return error_page(409, missing_text(exc))
     return send_document(document)
+
+
+def letter_arg() -> str | None:
+    """`?cap=<unit code>`: which tờ trình of the case (the one that unit sent); none = the latest."""
+    return request.args.get("cap", "").strip() or None
 
 
 @bp.get("/units/<code>/documents/<kind>.<ext>")
@@ -92,13 +97,27 @@ def case_documents(instance_id: int) -> list[dict[str, Any]]:
     try:
         with viewer_transaction() as (s, viewer):
             instance = visible_instance(s, viewer, instance_id)
-            found = available(source_for_case(s, instance, clock.now_local().date()))
+            source = source_for_case(s, instance, clock.now_local().date())
+            found = available(source)
+            letters = letter_choices(s, source.single())
     except Exception:  # the case page must still show when its state cannot be read for documents
         log.exception("documents of case %s could not be listed", instance_id)
         return []
-    return [{"code": kind.code, "title": kind.title,
-             "links": [(ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code, ext=ext))
-                       for ext in formats]} for kind, formats in found]
+    out = []
+    for kind, formats in found:
+        if kind.code == "to_trinh" and len(letters) > 1:  # one line per level's letter, the latest last
+            for letter in letters:
+                title = (_("%(title)s of %(unit)s (no. %(number)s)", title=kind.title, unit=letter["ten_don_vi"],
+                           number=letter["so"]) if letter["so"]
+                         else _("%(title)s of %(unit)s", title=kind.title, unit=letter["ten_don_vi"]))
+                out.append({"code": kind.code, "title": title, "sender": letter["don_vi_gui"], "links": [
+                    (ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code, ext=ext,
+                                  cap=letter["don_vi_gui"])) for ext in formats]})
+            continue
+        out.append({"code": kind.code, "title": kind.title,
+                    "links": [(ext, url_for("documents.case_document", instance_id=instance_id, kind=kind.code,
+                                            ext=ext)) for ext in formats]})
+    return out
 
 
 @bp.app_template_global()

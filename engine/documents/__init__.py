@@ -39,7 +39,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("bien_ban", "Biên bản họp xét", {"docx": bien_ban.docx},
          lambda source: bien_ban.results(source.single()), per_unit=False),
     Kind("to_trinh", "Tờ trình", {"docx": to_trinh.docx},
-         lambda source: to_trinh.letter_of(source.single()), per_unit=False),
+         lambda source: to_trinh.letter_of(source.single(), source.letter), per_unit=False),
 )}
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.authz import Viewer, visible_instances_clause
 from engine.definitions.repository import load_specs
-from engine.documents.source import CaseData, DocumentSource, Letterhead
+from engine.documents import to_trinh
+from engine.documents.source import CaseData, DocumentSource, Letterhead, MissingData
 from engine.errors import BadRequest, NotFound
 from engine.models import Instance, Plan, Unit
 from engine.org import subtree_unit_ids
@@ -43,10 +44,9 @@ def letterhead(unit: Unit) -> Letterhead:
     return Letterhead(unit_name=unit.name, parent_name=unit.parent.name if unit.parent else None)
 
 
-def _sender(session: Session, variables: dict[str, Any], case_unit: Unit) -> Letterhead | None:
+def _sender(session: Session, letter: dict[str, Any], variables: dict[str, Any], case_unit: Unit) -> Letterhead | None:
     """The unit that sends the tờ trình when it is not the case's unit: `don_vi_gui` (a unit code), in
-    `to_trinh` or at the top level (the core flow sets it as the dossier goes up)."""
-    letter = variables.get("to_trinh") if isinstance(variables.get("to_trinh"), dict) else {}
+    the letter or at the top level (the core flow sets it as the dossier goes up)."""
     code = letter.get("don_vi_gui") or variables.get("don_vi_gui")
     if not isinstance(code, str) or code == case_unit.code:
         return None
@@ -54,11 +54,31 @@ def _sender(session: Session, variables: dict[str, Any], case_unit: Unit) -> Let
     return letterhead(unit) if unit is not None else None
 
 
-def source_for_case(session: Session, instance: Instance, today: date) -> DocumentSource:
+def source_for_case(session: Session, instance: Instance, today: date, letter: str | None = None) -> DocumentSource:
+    """The case's data; `letter` chooses a tờ trình by its sending unit's code (NotFound when the case has
+    none from that unit), else the latest one gives the sender's letterhead."""
     variables = case_variables(session, instance)
     place = variables.get("dia_danh") if isinstance(variables.get("dia_danh"), str) else None
+    try:
+        chosen = to_trinh.letter_of(variables, letter)
+    except MissingData:
+        if letter is not None:
+            raise NotFound(f"no submission letter (tờ trình) sent by unit {letter!r} in this case") from None
+        chosen = {}
     return DocumentSource(letterhead(instance.unit), (CaseData(instance.id, instance.unit.name, variables),),
-                          issued_on=today, place=place, sender=_sender(session, variables, instance.unit))
+                          issued_on=today, place=place, sender=_sender(session, chosen, variables, instance.unit),
+                          letter=letter)
+
+
+def letter_choices(session: Session, variables: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each tờ trình of the case, oldest first: `{"don_vi_gui", "ten_don_vi", "so", "ngay"}` (a unit no
+    longer in the tree shows its code)."""
+    found = to_trinh.letters(variables)
+    codes = {str(letter.get("don_vi_gui")) for letter in found if letter.get("don_vi_gui")}
+    names = dict(session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all()) if codes else {}
+    return [{"don_vi_gui": letter.get("don_vi_gui"), "ten_don_vi": names.get(str(letter.get("don_vi_gui")),
+             str(letter.get("don_vi_gui") or "")), "so": letter.get("so"), "ngay": letter.get("ngay")}
+            for letter in found]
 
 
 def visible_unit(session: Session, viewer: Viewer, code: str) -> Unit:

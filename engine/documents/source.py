@@ -44,6 +44,7 @@ class DocumentSource:
     school_year: str | None = None
     per_unit: bool = False
     sender: Letterhead | None = None  # the unit sending the tờ trình, when not the case's unit (`don_vi_gui`)
+    letter: str | None = None  # which tờ trình: its sending unit's code (`don_vi_gui`); None = the latest
 
     def single(self) -> dict[str, Any]:
         """The variables of a one-case source (documents that exist per case only)."""

@@ -9,11 +9,13 @@ use the action's own transaction:
   (before/after 1/7/2025) and the eligibility rule set;
 - `title_route(danh_hieu)`: the routing table's answer for one title;
 - `registration_rows(ds_giao_vien, dang_ky)`, `route_nominations(de_nghi)`, `check_nominations(de_nghi)`,
-  `merge_nominations(truoc, sau)`,
+  `merge_nominations(truoc, sau)`, `going_up(de_nghi, ma)`,
   `submission_refusal(de_nghi)`,
   `next_level(de_nghi)`, `council_result(de_nghi, ma, de_nghi_dat, cap)`,
   `decision_problem(quyet_dinh)`, `record_decision(de_nghi, ma, quyet_dinh, cap, don_vi)`: see
   engine.routing.nominations;
+- `leader_role(don_vi)`: the role approving a decision in that unit (lanh_dao_so, lanh_dao_ubnd_xa,
+  lanh_dao_phong) by its kind;
 - `people_with_role(role)`: `[{"username", "ho_ten"}]` of the holders of `role` in the case's unit;
 - `due(step)`: the deadline of a step from the case's plan, or None (no plan, or the plan has no such
   milestone): `dueDate="due('dang_ky')"`. Start data `moc_han` maps a step to another milestone key
@@ -170,6 +172,12 @@ def awaiting_decision(de_nghi: list[dict[str, Any]], ma: list[str] | None = None
 
 
 @register_helper()
+def going_up(de_nghi: list[dict[str, Any]], ma: list[str]) -> list[dict[str, Any]]:
+    """The nominations of codes `ma` going to the level above (what this level's tờ trình proposes)."""
+    return nom.going_up(_list("going_up", "de_nghi", de_nghi), [str(m) for m in ma])
+
+
+@register_helper()
 def record_decision(de_nghi: list[dict[str, Any]], ma: list[str], quyet_dinh: dict[str, Any], cap: str,
                     don_vi: str | None = None) -> list[dict[str, Any]]:
     """Record the titles of codes `ma` granted by `quyet_dinh` in the reward registry; the nominations after it."""
@@ -192,6 +200,21 @@ def decision_problem(quyet_dinh: dict[str, Any]) -> str:
     if not isinstance(quyet_dinh, dict):
         raise CoreFlowError("decision_problem(): quyet_dinh must be an object {so, ngay, co_quan, nguoi_ky}")
     return nom.decision_problem(quyet_dinh, _school_year(), clock.now_local().date())
+
+
+LEADER_ROLES = {"so": "lanh_dao_so", "ubnd_xa": "lanh_dao_ubnd_xa", "phong": "lanh_dao_phong",
+                "ubnd_huyen": "lanh_dao_phong"}
+
+
+@register_helper()
+def leader_role(don_vi: str) -> str:
+    """The role that approves a decision in unit `don_vi` (a unit code): lãnh đạo Sở / UBND xã / Phòng by the
+    unit's kind (lanh_dao_phong for a district-level unit and for any other unit receiving the dossier)."""
+    ctx = _ctx("leader_role")
+    kind = ctx.session.scalar(select(Unit.kind).where(Unit.code == str(don_vi)))
+    if kind is None:
+        raise CoreFlowError(f"leader_role(): no unit {don_vi!r}")
+    return LEADER_ROLES.get(kind, "lanh_dao_phong")
 
 
 @register_helper()

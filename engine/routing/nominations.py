@@ -237,6 +237,18 @@ def to_decide(nominations: list[dict[str, Any]], codes: list[str] | None = None)
             and (codes is None or str(n.get("ma")) in codes)]
 
 
+LETTER_FIELDS = ("ma", "loai", "ho_ten", "chuc_vu", "don_vi", "danh_hieu", "thanh_tich", "cap_quyet_dinh",
+                 "co_quan_quyet_dinh")
+
+
+def going_up(nominations: list[dict[str, Any]], codes: list[str]) -> list[dict[str, Any]]:
+    """The nominations of `codes` that passed this level's council and go to the level above (the ones a
+    tờ trình proposes: titles decided at this level, like the school's Giấy khen, stay out), trimmed to
+    the fields a letter lists."""
+    return [{k: n[k] for k in LETTER_FIELDS if k in n} for n in active(nominations)
+            if str(n.get("ma")) in codes and n.get("trang_thai") == PENDING]
+
+
 def record_decision(session: Session, case_unit: Unit, nominations: list[dict[str, Any]], codes: list[str],
                     decision: dict[str, Any], *, school_year: str, deciding_unit: str | None,
                     authority: str | None, instance_id: int | None) -> list[dict[str, Any]]:

@@ -77,3 +77,25 @@ def test_secretary_fixes_a_flagged_nomination_and_submits(browser: Browser, serv
     expect(diagram.locator("g.djs-element.tdkt-current[data-element-id='lap_to_trinh']")).to_have_count(1)
     expect(diagram.locator("g.djs-element.tdkt-done[data-element-id='tong_hop']")).to_have_count(1)
     assert errors == []
+
+
+def test_a_levels_process_is_drawn_with_the_leaders_approval(browser: Browser, server: str, org) -> None:
+    """trinh_cap_tren (one level's review) drawn on its case page: the three leaders' lanes and approval steps."""
+    from engine.runtime.instances import start_instance
+
+    set_clock(org, "2025-05-12T08:00:00+07:00")
+    case = start_instance(org, None, "trinh_cap_tren", "th_a", data={
+        "nam_hoc": "2024-2025", "de_nghi": [], "cap_tiep": {"cap": "huyen", "don_vi": "phong_hd", "buoc": 1,
+                                                            "ten_don_vi": "Phòng GDĐT quận Hà Đông", "ma": []}}).id
+    errors: list[str] = []
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN").new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    sign_in(page, server, "cv_phong")
+    page.goto(f"{server}/cases/{case}")
+    diagram = page.locator("#case-diagram")
+    expect(diagram).to_have_attribute("data-state", "ready")
+    expect(diagram.locator("g.djs-element.tdkt-current[data-element-id='tiep_nhan']")).to_have_count(1)
+    for element in ("Lane_ld_phong", "Lane_ld_so", "Lane_ld_xa", "duyet_qd_phong", "duyet_qd_so", "duyet_qd_xa",
+                    "gw_duyet", "f_tra_lai"):
+        expect(diagram.locator(f"g.djs-element[data-element-id='{element}']")).to_have_count(1)
+    assert errors == []

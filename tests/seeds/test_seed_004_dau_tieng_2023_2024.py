@@ -171,8 +171,9 @@ def test_dau_tieng_school_year(product):
     assert world.notifications("task_escalated", blocks["khoi_1_dt"]) == [("tp_dt", date(2024, 8, 14))]
     decision = {"so": "1520/QĐ-UBND", "ngay": "2024-08-15", "co_quan": "Chủ tịch UBND huyện Dầu Tiếng",
                 "nguoi_ky": "Chủ tịch UBND huyện"}
-    world.do(core["thcs_dt_02"], "quyet_dinh_cap", "cv_dt", decision)
-    world.do(core["th_dt_01"], "quyet_dinh_cap", "cv_dt", decision)
+    for school in ("thcs_dt_02", "th_dt_01"):  # the officer enters it, the Trưởng phòng approves it
+        world.do(core[school], "quyet_dinh_cap", "cv_dt", decision)
+        world.do(core[school], "duyet_qd_phong", "tp_dt", {"ket_qua_duyet": "dong_y"})
     world.do(core["th_dt_01"], "lap_to_trinh_len", "cv_dt", {
         "so": "45/TTr-PGDĐT", "ngay": "2024-08-15", "noi_dung": "Đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
         "kinh_gui": "Thường trực Hội đồng Thi đua - Khen thưởng huyện (Phòng Nội vụ)", "nguoi_ky": "Tạ Tấn Tuấn"})

@@ -11,7 +11,7 @@ from flask import jsonify, request
 from engine import clock
 from engine.authz import visible_instance
 from engine.documents import available, generate, kind_for
-from engine.documents.case_data import source_for_case, source_for_unit, visible_unit
+from engine.documents.case_data import letter_choices, source_for_case, source_for_unit, visible_unit
 from engine.documents.source import MissingData
 from engine.errors import BadRequest
 from webui.api import api, authenticated, db, viewer_in
@@ -33,11 +33,19 @@ def _missing(exc: MissingData) -> Any:
 def documents_of_case(instance_id: int) -> Any:
     with db().transaction() as session:
         instance = visible_instance(session, viewer_in(session), instance_id)
-        found = available(source_for_case(session, instance, clock.now_local().date()))
-    return jsonify({"documents": [
-        {"kind": kind.code, "title": kind.title, "formats": formats,
-         "urls": {ext: f"/api/v1/instances/{instance_id}/documents/{kind.code}.{ext}" for ext in formats}}
-        for kind, formats in found]})
+        source = source_for_case(session, instance, clock.now_local().date())
+        found = available(source)
+        letters = letter_choices(session, source.single())
+    out = []
+    for kind, formats in found:
+        item: dict[str, Any] = {"kind": kind.code, "title": kind.title, "formats": formats, "urls": {
+            ext: f"/api/v1/instances/{instance_id}/documents/{kind.code}.{ext}" for ext in formats}}
+        if kind.code == "to_trinh":  # every level's letter: ?cap=<sending unit> (default the latest)
+            item["letters"] = [{**letter, "urls": {
+                ext: f"/api/v1/instances/{instance_id}/documents/{kind.code}.{ext}?cap={letter['don_vi_gui']}"
+                for ext in formats}} for letter in letters]
+        out.append(item)
+    return jsonify({"documents": out})
 
 
 @api.get("/instances/<int:instance_id>/documents/<kind>.<ext>")
@@ -47,7 +55,8 @@ def document_of_case(instance_id: int, kind: str, ext: str) -> Any:
         instance = visible_instance(session, viewer_in(session), instance_id)
         kind_for(kind, ext)
         try:
-            document = generate(kind, ext, source_for_case(session, instance, clock.now_local().date()),
+            document = generate(kind, ext, source_for_case(session, instance, clock.now_local().date(),
+                                                           request.args.get("cap", "").strip() or None),
                                 case_label(instance))
         except MissingData as exc:
             return _missing(exc)
@@ -86,8 +95,8 @@ add_paths({
         errors=(401, 404))},
     "/instances/{id}/documents/{kind}.{ext}": {"get": _file_op(
         "Download an official document of a case: kind danh_sach_trich_ngang (docx, xlsx), bang_dang_ky "
-        "(xlsx, docx), bien_ban (docx), to_trinh (docx); 409 with a reason when the case lacks its data",
-        ["id", "kind", "ext"])},
+        "(xlsx, docx), bien_ban (docx), to_trinh (docx; ?cap=<unit code> chooses the letter that unit sent, "
+        "default the latest); 409 with a reason when the case lacks its data", ["id", "kind", "ext"], ["cap"])},
     "/units/{code}/documents/{kind}.{ext}": {"get": _file_op(
         "Download a list (danh_sach_trich_ngang or bang_dang_ky) gathering the cases of a unit and the units "
         "below it that I may see, for one plan or school year", ["code", "kind", "ext"], ["plan", "school_year"])},
