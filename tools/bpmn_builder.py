@@ -72,7 +72,8 @@ class Process:
              post: str | None = None) -> str:
         ext = ""
         if instructions:
-            ext += f"<spiffworkflow:instructionsForEndUser>{escape(instructions)}</spiffworkflow:instructionsForEndUser>"
+            tag = "spiffworkflow:instructionsForEndUser"
+            ext += f"<{tag}>{escape(instructions)}</{tag}>"
         ext += _props(formKey=form, dueDate=due, reminderDays=reminder, unitScope=unit)
         if post:
             ext += f"<spiffworkflow:postScript>{escape(post)}</spiffworkflow:postScript>"
@@ -154,8 +155,10 @@ class Process:
         scy, tcy = sy + sh / 2, ty + th / 2
         if self.nodes[f.source].attached:
             start = (sx + sw / 2, sy + sh)
-            return [start, (start[0], tcy), (tx, tcy)] if tcy > start[1] else [start, (start[0], start[1] + 20),
-                                                                                 (tx - 20, start[1] + 20), (tx - 20, tcy), (tx, tcy)]
+            if tcy > start[1]:
+                return [start, (start[0], tcy), (tx, tcy)]
+            below = start[1] + 20
+            return [start, (start[0], below), (tx - 20, below), (tx - 20, tcy), (tx, tcy)]
         if tx >= sx + sw:
             a, b = (sx + sw, scy), (tx, tcy)
             if abs(scy - tcy) < 1:
@@ -173,8 +176,9 @@ class Process:
         body = "\n".join([self._node_xml(n) for n in self.nodes.values()] + [self._flow_xml(f) for f in self.flows])
         cols = max(n.col for n in self.nodes.values()) + 1
         width = LEFT + cols * COL - 100
+        height = len(self.lanes) * LANE_H
         shapes = [f'      <bpmndi:BPMNShape id="Part_{self.pid}_di" bpmnElement="Part_{self.pid}" isHorizontal="true">'
-                  f'<dc:Bounds x="100" y="{TOP}" width="{width}" height="{len(self.lanes) * LANE_H}"/></bpmndi:BPMNShape>']
+                  f'<dc:Bounds x="100" y="{TOP}" width="{width}" height="{height}"/></bpmndi:BPMNShape>']
         for i, _ in enumerate(self.lanes):
             shapes.append(f'      <bpmndi:BPMNShape id="Lane_{self.pid}_{i}_di" bpmnElement="Lane_{self.pid}_{i}" '
                           f'isHorizontal="true"><dc:Bounds x="130" y="{TOP + i * LANE_H}" width="{width - 30}" '

@@ -21,9 +21,10 @@ TRUONG_KHOI, TO_TRUONG = "Trưởng cụm, khối thi đua", "Tổ trưởng chu
 OUT = Path(__file__).parent.parent / "processes"
 
 # The nominations of a list form (danh_sach) in the shape of CONTRACTS.md (de_nghi).
-DE_NGHI_TEMPLATE = """de_nghi = [{"ma": f"DN{i + 1:03}", "loai": r["loai"], "ho_ten": r["ho_ten"], "don_vi": r.get("don_vi") or "",
-            "chuc_vu": r.get("chuc_vu") or "", "danh_hieu": r.get("danh_hieu") or DEFAULT,
-            "thanh_tich": r.get("thanh_tich") or ""} for i, r in enumerate(danh_sach)]"""
+DE_NGHI_TEMPLATE = """de_nghi = [{"ma": f"DN{i + 1:03}", "loai": r["loai"], "ho_ten": r["ho_ten"],
+            "don_vi": r.get("don_vi") or "", "chuc_vu": r.get("chuc_vu") or "",
+            "danh_hieu": r.get("danh_hieu") or DEFAULT, "thanh_tich": r.get("thanh_tich") or ""}
+           for i, r in enumerate(danh_sach)]"""
 
 
 def de_nghi(default: str = "case_value('danh_hieu_mac_dinh', 'giay_khen')") -> str:
@@ -67,8 +68,8 @@ def council(p: Process, col: float, lane: str) -> str:
 
 def hoi_nghi_dien_hinh_co_so() -> Process:
     p = Process("hoi_nghi_dien_hinh_co_so", "Hội nghị điển hình tiên tiến cấp cơ sở (Hà Nội 2020)", [HT, CV],
-                "Seed 000 (Sở GDĐT Hà Nội 2020), a school under the Sở: the cơ sở conference before 15/5/2020, then the\n"
-                "report and the lists with summaries of achievements to the Sở before 20/5/2020 (escalated to the\n"
+                "Seed 000 (Sở GDĐT Hà Nội 2020), a school under the Sở: the cơ sở conference before 15/5/2020, then\n"
+                "the report and the lists with summaries of achievements to the Sở before 20/5/2020 (escalated to the\n"
                 "Sở's leaders when late), received by the Sở office (chuyên viên thi đua).")
     p.start("start", "Nhận kế hoạch", HT, 0)
     p.user("to_chuc_hoi_nghi", "Tổ chức Hội nghị điển hình tiên tiến cấp cơ sở", HT, 1, form="bao_cao_hoi_nghi",
@@ -165,7 +166,8 @@ def dien_hinh_tien_tien_truong() -> Process:
     p.user("dang_ky", "Lập bảng đăng ký xây dựng điển hình tiên tiến", HT, 1, form="bang_dang_ky_dien_hinh",
            due="milestone('dang_ky_dien_hinh_tien_tien')",
            instructions="Ít nhất 01 mô hình, điển hình tiên tiến giai đoạn 2021-2025; gửi kèm kế hoạch của đơn vị.")
-    p.user("tiep_nhan_dang_ky", "Bộ phận thi đua tiếp nhận bảng đăng ký", CV, 2, form="tiep_nhan_ho_so", unit="kind:phong")
+    p.user("tiep_nhan_dang_ky", "Bộ phận thi đua tiếp nhận bảng đăng ký", CV, 2, form="tiep_nhan_ho_so",
+           unit="kind:phong")
     p.wait("cho_so_ket", "Đầu Quý IV/2022", CV, 3, until="milestone_start('so_ket_dien_hinh_tien_tien')")
     p.user("so_ket", "Sơ kết, bình chọn và giới thiệu điển hình tiêu biểu", HT, 4, form="bang_dang_ky_dien_hinh",
            due="milestone('so_ket_dien_hinh_tien_tien')")
@@ -265,7 +267,8 @@ KHEN_CAO = ("chien_si_thi_dua_tinh", "chien_si_thi_dua_toan_quoc", "bang_khen_ti
 
 
 def xet_thi_dua_cuoi_nam_phong() -> Process:
-    p = Process("xet_thi_dua_cuoi_nam_phong", "Phòng GDĐT xét thi đua cuối năm học, trình Hội đồng cấp huyện và khen cao",
+    p = Process("xet_thi_dua_cuoi_nam_phong",
+                "Phòng GDĐT xét thi đua cuối năm học, trình Hội đồng cấp huyện và khen cao",
                 [CV, LD_PHONG],
                 "Seed 002 (Hà Đông 2019): the Phòng aggregates the schools' dossiers, its Ngành council votes, the\n"
                 "dossier goes to the district council (moc['trinh'], escalated to the Sở's leaders when late), the\n"
@@ -328,7 +331,8 @@ def bieu_duong_khen_thuong() -> Process:
     p = Process("bieu_duong_khen_thuong", "Biểu dương, khen thưởng tập thể và cá nhân tiêu biểu", [CV, LD_PHONG],
                 "Seeds 002 (Hà Đông: 20/11 rewards) and 003 (Uông Bí: mid-year commendation at the end of term I).\n"
                 "The thi đua desk lists the honorees, the Trưởng phòng signs the decision (recorded in the reward\n"
-                "registry). Start data: {\"nam_hoc\", \"danh_hieu_mac_dinh\": \"giay_khen\", \"moc\": {\"khen_thuong\": KEY}}.")
+                "registry). Start data: {\"nam_hoc\", \"danh_hieu_mac_dinh\": \"giay_khen\",\n"
+                "\"moc\": {\"khen_thuong\": KEY}}.")
     p.start("start", "Nhân dịp sơ kết, kỷ niệm", CV, 0)
     p.user("lap_danh_sach", "Lập danh sách tập thể, cá nhân tiêu biểu", CV, 1, form="danh_sach_trich_ngang",
            due="milestone(moc['khen_thuong'])")
@@ -344,7 +348,8 @@ def bieu_duong_khen_thuong() -> Process:
 # --- 003 Uông Bí 2016-2017 ----------------------------------------------------------------------------
 
 def doi_moi_sang_tao_truong() -> Process:
-    p = Process("doi_moi_sang_tao_truong", "Phong trào “Đổi mới, sáng tạo trong dạy và học” của trường (Uông Bí 2016-2017)",
+    p = Process("doi_moi_sang_tao_truong",
+                "Phong trào “Đổi mới, sáng tạo trong dạy và học” của trường (Uông Bí 2016-2017)",
                 [TO_TRUONG, HT, CV],
                 "Seed 003 (Phòng GD&ĐT Uông Bí), a school: by 05/11/2016 the staff register their innovations\n"
                 "(Mẫu gợi ý số 1) and the “Nhà giáo cùng nhau phát triển” groups (Mẫu số 2), kept at the school;\n"

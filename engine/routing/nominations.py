@@ -32,6 +32,7 @@ DECIDED = "da_khen"
 FAILED = "khong_dat"
 WITHDRAWN = "rut"
 NO_RULES = "Chưa có bảng điều kiện cho danh hiệu này: Hội đồng xem xét"
+MANUAL_CHECK = "Không có bộ tiêu chí cho ngày {day:%d/%m/%Y}: kiểm tra thủ công"
 
 
 def active(nominations: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,7 +110,9 @@ def _hints(n: dict[str, Any], school_year: str, proposed_with: list[str]) -> dic
 def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[str, Any]], receipt_date: date,
                       school_year: str) -> list[dict[str, Any]]:
     """Flag each active nomination: `hop_le` and, when not eligible, `ly_do` (the rules' reasons), on the
-    rule set in force at `receipt_date`. Titles without a decision table are left to the council."""
+    rule set in force at `receipt_date`. Titles without a decision table are left to the council. A dossier
+    dated when no rule set is encoded (before Luật 2022, 01/01/2024) is not refused: `hop_le` stays true,
+    `kiem_tra_thu_cong` is set and `ly_do` says the criteria must be checked by hand."""
     out = []
     titles_of: dict[str, list[str]] = {}
     for n in active(nominations):  # titles proposed together count for the year (e.g. LĐTT with CSTĐ cơ sở)
@@ -144,7 +147,9 @@ def check_eligibility(session: Session, case_unit: Unit, nominations: list[dict[
         except EngineError as exc:
             item.update(hop_le=False, ly_do=f"Thông tin đề nghị chưa đúng: {exc}")
             continue
-        if result.eligible:
+        if result.regime is None:  # no rule set for that date: the people check it, the flow goes on
+            item.update(hop_le=True, kiem_tra_thu_cong=True, ly_do=MANUAL_CHECK.format(day=receipt_date))
+        elif result.eligible:
             item.update(hop_le=True, ly_do="")
         else:
             item.update(hop_le=False, ly_do="; ".join(result.reasons) or "Chưa đủ điều kiện")
@@ -309,6 +314,7 @@ def merge_edits(before: list[dict[str, Any]], edited: list[dict[str, Any]]) -> l
                 item[key] = row[key]
         item.pop("hop_le", None)
         item.pop("ly_do", None)
+        item.pop("kiem_tra_thu_cong", None)
         item.pop("trang_thai", None)
         if item.get("rut"):
             item["trang_thai"] = WITHDRAWN

@@ -164,6 +164,8 @@ def test_dau_tieng_school_year(product):
         world.walk(at(day.day, 8, 2024))
         meeting = hold_council(world, core[school], day, absent={"hd_dt_tv4": True})
         assert len(meeting["thanh_vien"]) == 6  # chair, secretary, four members
+        minutes = world.data(core[school])["bien_ban"]
+        assert (minutes["ngay_hop"], minutes["tong_thanh_vien"], minutes["so_co_mat"]) == (day.isoformat(), 6, 5)
     # row 17: the district's decision and the provincial proposal on 15/8/2024
     world.walk(at(15, 8, 2024))
     assert world.notifications("task_escalated", blocks["khoi_1_dt"]) == [("tp_dt", date(2024, 8, 14))]
