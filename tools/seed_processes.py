@@ -189,40 +189,60 @@ def dien_hinh_tien_tien_truong() -> Process:
     return p
 
 
+# The Phòng's selections of 49/KH-GDDT: at least 05 collectives and 05 individuals EVERY year of the period
+# (IV.4, "/năm"); the year's selection is the preliminary review in Q4 2022 and the final review in Q4 2024
+# (which also chooses at least 10 models for the period, IV.2 / III.4), and the yearly commendation at the
+# school year's summary ("vào dịp tổng kết năm học", III.2: from 01/05, no deadline in the plan) in 2023 and 2025.
+DOT_XET_HOC_MON = [
+    {"dot": "so_ket", "nam": 2022, "moc": "so_ket_dien_hinh_tien_tien", "tu": ""},
+    {"dot": "hang_nam", "nam": 2023, "moc": "", "tu": "2023-05-01T00:00:00+07:00"},
+    {"dot": "tong_ket", "nam": 2024, "moc": "tong_ket_dien_hinh_tien_tien", "tu": ""},
+    {"dot": "hang_nam", "nam": 2025, "moc": "", "tu": "2025-05-01T00:00:00+07:00"},
+]
+
+
 def chon_dien_hinh_nganh() -> Process:
     p = Process("chon_dien_hinh_nganh", "Lựa chọn, biểu dương điển hình tiên tiến của Ngành (Hóc Môn 2021-2025)",
                 [CV, LD_PHONG],
-                "Seed 001, the Phòng: at the preliminary review (Q4 2022) the thi đua desk proposes at least 05\n"
-                "collectives and 05 individuals, at the final review (Q4 2024) at least 10 models for the period;\n"
-                "the Ngành council votes and the Trưởng phòng commends (recorded in the reward registry).")
+                "Seed 001, the Phòng, once a year (2022-2025): the thi đua desk proposes at least 05 collectives and\n"
+                "05 individuals for the year (refused with fewer, the reason in thong_bao); the year's selection is\n"
+                "the preliminary review (Q4 2022), the final review (Q4 2024, also at least 10 models for the\n"
+                "period) or the school year's summary (from May 2023, May 2025); the Ngành council votes and the\n"
+                "Trưởng phòng commends (recorded in the reward registry).")
     p.start("start", "Nhận đề xuất của các đơn vị", CV, 0)
-    p.script("khoi_tao", "Bắt đầu từ đợt sơ kết", CV, 1, script="dot = 'so_ket'\nmoc = 'so_ket_dien_hinh_tien_tien'")
-    p.user("tong_hop", "Tổng hợp, đề xuất điển hình tiên tiến của Ngành", CV, 2, form="bang_dang_ky_dien_hinh",
-           due="milestone(moc)",
-           instructions="Sơ kết: ít nhất 05 tập thể và 05 cá nhân; tổng kết: ít nhất 10 mô hình của giai đoạn.")
-    p.script("kiem_tra", "Kiểm tra số lượng", CV, 3, script=(
+    p.script("khoi_tao", "Các đợt xét hằng năm 2022-2025", CV, 1,
+             script=f"dot_xet = {DOT_XET_HOC_MON!r}\nlan_xet = 0")
+    p.script("chon_dot", "Đợt xét của năm", CV, 2, script=(
+        "dot = dot_xet[lan_xet]['dot']\nnam = dot_xet[lan_xet]['nam']\nmoc = dot_xet[lan_xet]['moc']\n"
+        "bat_dau = milestone_start(moc) if moc else dot_xet[lan_xet]['tu']"))
+    p.wait("cho_dot", "Đến đợt xét của năm", CV, 3, until="bat_dau")
+    p.user("tong_hop", "Tổng hợp, đề xuất điển hình tiên tiến của Ngành trong năm", CV, 4,
+           form="bang_dang_ky_dien_hinh", due="milestone(moc) if moc else None",
+           instructions="Mỗi năm ít nhất 05 tập thể và 05 cá nhân; tổng kết: ít nhất 10 mô hình của giai đoạn.")
+    p.script("kiem_tra", "Kiểm tra số lượng của năm", CV, 5, script=(
         "so_tap_the = len([r for r in danh_sach if r['loai'] == 'tap_the'])\n"
         "so_ca_nhan = len([r for r in danh_sach if r['loai'] == 'ca_nhan'])\n"
-        "du_so_luong_de_xuat = so_tap_the >= 5 and so_ca_nhan >= 5 if dot == 'so_ket' else len(danh_sach) >= 10\n"
+        "du_so_luong_de_xuat = so_tap_the >= 5 and so_ca_nhan >= 5 and (dot != 'tong_ket' or len(danh_sach) >= 10)\n"
+        "thong_bao = '' if du_so_luong_de_xuat else (f'Năm {nam}: cần ít nhất 05 tập thể và 05 cá nhân'"
+        " + (', ít nhất 10 mô hình của giai đoạn' if dot == 'tong_ket' else '')"
+        " + f' (đã có {so_tap_the} tập thể, {so_ca_nhan} cá nhân).')\n"
         "danh_sach = [{**r, 'thanh_tich': r.get('thanh_tich') or r['linh_vuc']} for r in danh_sach]\n"
         + de_nghi("'giay_khen'") + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành GDĐT huyện Hóc Môn")))
-    p.gateway("gw_so_luong", "Đủ số lượng?", CV, 4, default="f_gw_so_luong_tong_hop")
-    council(p, 5, CV)
-    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 6, form="ghi_quyet_dinh",
-           due="milestone(moc)", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 7, script=ghi_so('huyen'))
-    p.gateway("gw_dot", "Đợt nào?", LD_PHONG, 8, default="f_gw_dot_end")
-    p.script("sang_tong_ket", "Chuyển sang đợt tổng kết", LD_PHONG, 8, 1,
-             script="dot = 'tong_ket'\nmoc = 'tong_ket_dien_hinh_tien_tien'")
-    p.wait("cho_tong_ket", "Đầu Quý IV/2024", CV, 8, 1, until="milestone_start('tong_ket_dien_hinh_tien_tien')")
-    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 9)
-    p.chain("start", "khoi_tao", "tong_hop", "kiem_tra", "gw_so_luong")
+    p.gateway("gw_so_luong", "Đủ số lượng của năm?", CV, 6, default="f_gw_so_luong_tong_hop")
+    council(p, 7, CV)
+    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 8, form="ghi_quyet_dinh",
+           due="milestone(moc) if moc else None", reminder="0")
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 9, script=ghi_so('huyen'))
+    p.gateway("gw_dot", "Còn năm nào?", LD_PHONG, 10, default="f_gw_dot_end")
+    p.script("sang_nam_sau", "Sang năm sau", LD_PHONG, 10, 1, script="lan_xet = lan_xet + 1")
+    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 11)
+    p.chain("start", "khoi_tao", "chon_dot", "cho_dot", "tong_hop", "kiem_tra", "gw_so_luong")
     p.flow("gw_so_luong", "hop_hoi_dong", "Đủ", "du_so_luong_de_xuat")
     p.flows.append(_back(p, "gw_so_luong", "tong_hop", "Chưa đủ"))
     p.chain("hop_hoi_dong", "quyet_dinh", "ghi_so", "gw_dot")
-    p.flow("gw_dot", "sang_tong_ket", "Sơ kết xong", "dot == 'so_ket'")
-    p.flows.append(_back(p, "gw_dot", "end", "Tổng kết xong"))
-    p.chain("sang_tong_ket", "cho_tong_ket", "tong_hop")
+    p.flow("gw_dot", "sang_nam_sau", "Còn", "lan_xet + 1 < len(dot_xet)")
+    p.flows.append(_back(p, "gw_dot", "end", "Hết giai đoạn"))
+    p.chain("sang_nam_sau", "chon_dot")
     return p
 
 
