@@ -45,8 +45,16 @@ def hoi_dong_cua(ten: str) -> str:
     return HOI_DONG.replace("TEN", repr(ten))
 
 
-GHI_SO = """quyet_dinh = {"so": so, "ngay": ngay, "co_quan": co_quan, "nguoi_ky": nguoi_ky}
-so_da_ghi = ghi_khen_thuong(de_nghi_dat, quyet_dinh, case_value("nam_hoc"))"""
+# The decision recorded in the reward registry with the core flow's record_decision (engine/routing): the
+# passed nominations wait for this decision of level CAP (huyen: the Phòng, so: the Sở), taken by the case's unit.
+GHI_SO_CAP = """quyet_dinh = {"so": so, "ngay": ngay, "co_quan": co_quan, "nguoi_ky": nguoi_ky}
+de_nghi = record_decision([{**d, "trang_thai": "cho_quyet_dinh"} for d in de_nghi_dat],
+                          [d["ma"] for d in de_nghi_dat], quyet_dinh, CAP, case_unit)
+so_da_ghi = len([d for d in de_nghi if d["trang_thai"] == "da_khen"])"""
+
+
+def ghi_so(cap: str) -> str:
+    return GHI_SO_CAP.replace("CAP", repr(cap))
 
 
 def escalation(p: Process, task: str, due: str, role: str, scope: str, note: str, col: float, lane: str) -> None:
@@ -145,7 +153,7 @@ def tong_hop_hoi_nghi_nganh() -> Process:
     council(p, 3, CV)
     p.user("quyet_dinh", "Quyết định khen thưởng điển hình tiên tiến", LD_SO, 4, form="ghi_quyet_dinh",
            due="milestone('tong_hop_bao_cao_hoi_dong_nganh')", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_SO, 5, script=GHI_SO)
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_SO, 5, script=ghi_so('so'))
     p.user("hoi_nghi_nganh", "Tổ chức Hội nghị điển hình tiên tiến ngành GDĐT", LD_SO, 6, form="bao_cao_hoi_nghi",
            due="milestone('hoi_nghi_nganh')")
     p.end("end", "Đã tổ chức", LD_SO, 7)
@@ -181,40 +189,60 @@ def dien_hinh_tien_tien_truong() -> Process:
     return p
 
 
+# The Phòng's selections of 49/KH-GDDT: at least 05 collectives and 05 individuals EVERY year of the period
+# (IV.4, "/năm"); the year's selection is the preliminary review in Q4 2022 and the final review in Q4 2024
+# (which also chooses at least 10 models for the period, IV.2 / III.4), and the yearly commendation at the
+# school year's summary ("vào dịp tổng kết năm học", III.2: from 01/05, no deadline in the plan) in 2023 and 2025.
+DOT_XET_HOC_MON = [
+    {"dot": "so_ket", "nam": 2022, "moc": "so_ket_dien_hinh_tien_tien", "tu": ""},
+    {"dot": "hang_nam", "nam": 2023, "moc": "", "tu": "2023-05-01T00:00:00+07:00"},
+    {"dot": "tong_ket", "nam": 2024, "moc": "tong_ket_dien_hinh_tien_tien", "tu": ""},
+    {"dot": "hang_nam", "nam": 2025, "moc": "", "tu": "2025-05-01T00:00:00+07:00"},
+]
+
+
 def chon_dien_hinh_nganh() -> Process:
     p = Process("chon_dien_hinh_nganh", "Lựa chọn, biểu dương điển hình tiên tiến của Ngành (Hóc Môn 2021-2025)",
                 [CV, LD_PHONG],
-                "Seed 001, the Phòng: at the preliminary review (Q4 2022) the thi đua desk proposes at least 05\n"
-                "collectives and 05 individuals, at the final review (Q4 2024) at least 10 models for the period;\n"
-                "the Ngành council votes and the Trưởng phòng commends (recorded in the reward registry).")
+                "Seed 001, the Phòng, once a year (2022-2025): the thi đua desk proposes at least 05 collectives and\n"
+                "05 individuals for the year (refused with fewer, the reason in thong_bao); the year's selection is\n"
+                "the preliminary review (Q4 2022), the final review (Q4 2024, also at least 10 models for the\n"
+                "period) or the school year's summary (from May 2023, May 2025); the Ngành council votes and the\n"
+                "Trưởng phòng commends (recorded in the reward registry).")
     p.start("start", "Nhận đề xuất của các đơn vị", CV, 0)
-    p.script("khoi_tao", "Bắt đầu từ đợt sơ kết", CV, 1, script="dot = 'so_ket'\nmoc = 'so_ket_dien_hinh_tien_tien'")
-    p.user("tong_hop", "Tổng hợp, đề xuất điển hình tiên tiến của Ngành", CV, 2, form="bang_dang_ky_dien_hinh",
-           due="milestone(moc)",
-           instructions="Sơ kết: ít nhất 05 tập thể và 05 cá nhân; tổng kết: ít nhất 10 mô hình của giai đoạn.")
-    p.script("kiem_tra", "Kiểm tra số lượng", CV, 3, script=(
+    p.script("khoi_tao", "Các đợt xét hằng năm 2022-2025", CV, 1,
+             script=f"dot_xet = {DOT_XET_HOC_MON!r}\nlan_xet = 0")
+    p.script("chon_dot", "Đợt xét của năm", CV, 2, script=(
+        "dot = dot_xet[lan_xet]['dot']\nnam = dot_xet[lan_xet]['nam']\nmoc = dot_xet[lan_xet]['moc']\n"
+        "bat_dau = milestone_start(moc) if moc else dot_xet[lan_xet]['tu']"))
+    p.wait("cho_dot", "Đến đợt xét của năm", CV, 3, until="bat_dau")
+    p.user("tong_hop", "Tổng hợp, đề xuất điển hình tiên tiến của Ngành trong năm", CV, 4,
+           form="bang_dang_ky_dien_hinh", due="milestone(moc) if moc else None",
+           instructions="Mỗi năm ít nhất 05 tập thể và 05 cá nhân; tổng kết: ít nhất 10 mô hình của giai đoạn.")
+    p.script("kiem_tra", "Kiểm tra số lượng của năm", CV, 5, script=(
         "so_tap_the = len([r for r in danh_sach if r['loai'] == 'tap_the'])\n"
         "so_ca_nhan = len([r for r in danh_sach if r['loai'] == 'ca_nhan'])\n"
-        "du_so_luong_de_xuat = so_tap_the >= 5 and so_ca_nhan >= 5 if dot == 'so_ket' else len(danh_sach) >= 10\n"
+        "du_so_luong_de_xuat = so_tap_the >= 5 and so_ca_nhan >= 5 and (dot != 'tong_ket' or len(danh_sach) >= 10)\n"
+        "thong_bao = '' if du_so_luong_de_xuat else (f'Năm {nam}: cần ít nhất 05 tập thể và 05 cá nhân'"
+        " + (', ít nhất 10 mô hình của giai đoạn' if dot == 'tong_ket' else '')"
+        " + f' (đã có {so_tap_the} tập thể, {so_ca_nhan} cá nhân).')\n"
         "danh_sach = [{**r, 'thanh_tich': r.get('thanh_tich') or r['linh_vuc']} for r in danh_sach]\n"
         + de_nghi("'giay_khen'") + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành GDĐT huyện Hóc Môn")))
-    p.gateway("gw_so_luong", "Đủ số lượng?", CV, 4, default="f_gw_so_luong_tong_hop")
-    council(p, 5, CV)
-    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 6, form="ghi_quyet_dinh",
-           due="milestone(moc)", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 7, script=GHI_SO)
-    p.gateway("gw_dot", "Đợt nào?", LD_PHONG, 8, default="f_gw_dot_end")
-    p.script("sang_tong_ket", "Chuyển sang đợt tổng kết", LD_PHONG, 8, 1,
-             script="dot = 'tong_ket'\nmoc = 'tong_ket_dien_hinh_tien_tien'")
-    p.wait("cho_tong_ket", "Đầu Quý IV/2024", CV, 8, 1, until="milestone_start('tong_ket_dien_hinh_tien_tien')")
-    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 9)
-    p.chain("start", "khoi_tao", "tong_hop", "kiem_tra", "gw_so_luong")
+    p.gateway("gw_so_luong", "Đủ số lượng của năm?", CV, 6, default="f_gw_so_luong_tong_hop")
+    council(p, 7, CV)
+    p.user("quyet_dinh", "Quyết định biểu dương, khen thưởng điển hình tiên tiến", LD_PHONG, 8, form="ghi_quyet_dinh",
+           due="milestone(moc) if moc else None", reminder="0")
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 9, script=ghi_so('huyen'))
+    p.gateway("gw_dot", "Còn năm nào?", LD_PHONG, 10, default="f_gw_dot_end")
+    p.script("sang_nam_sau", "Sang năm sau", LD_PHONG, 10, 1, script="lan_xet = lan_xet + 1")
+    p.end("end", "Hoàn thành giai đoạn 2021-2025", LD_PHONG, 11)
+    p.chain("start", "khoi_tao", "chon_dot", "cho_dot", "tong_hop", "kiem_tra", "gw_so_luong")
     p.flow("gw_so_luong", "hop_hoi_dong", "Đủ", "du_so_luong_de_xuat")
     p.flows.append(_back(p, "gw_so_luong", "tong_hop", "Chưa đủ"))
     p.chain("hop_hoi_dong", "quyet_dinh", "ghi_so", "gw_dot")
-    p.flow("gw_dot", "sang_tong_ket", "Sơ kết xong", "dot == 'so_ket'")
-    p.flows.append(_back(p, "gw_dot", "end", "Tổng kết xong"))
-    p.chain("sang_tong_ket", "cho_tong_ket", "tong_hop")
+    p.flow("gw_dot", "sang_nam_sau", "Còn", "lan_xet + 1 < len(dot_xet)")
+    p.flows.append(_back(p, "gw_dot", "end", "Hết giai đoạn"))
+    p.chain("sang_nam_sau", "chon_dot")
     return p
 
 
@@ -261,56 +289,6 @@ def ho_so_de_nghi_len_so() -> Process:
     return p
 
 
-KHEN_CAO = ("chien_si_thi_dua_tinh", "chien_si_thi_dua_toan_quoc", "bang_khen_tinh", "bang_khen_bo",
-            "bang_khen_thu_tuong", "co_thi_dua_tinh", "co_thi_dua_chinh_phu", "tap_the_lao_dong_xuat_sac",
-            "huan_chuong_lao_dong_hang_ba")
-
-
-def xet_thi_dua_cuoi_nam_phong() -> Process:
-    p = Process("xet_thi_dua_cuoi_nam_phong",
-                "Phòng GDĐT xét thi đua cuối năm học, trình Hội đồng cấp huyện và khen cao",
-                [CV, LD_PHONG],
-                "Seed 002 (Hà Đông 2019): the Phòng aggregates the schools' dossiers, its Ngành council votes, the\n"
-                "dossier goes to the district council (moc['trinh'], escalated to the Sở's leaders when late), the\n"
-                "district's decision comes in June (moc['ket_qua']), the khen cao dossiers in July (moc['khen_cao']);\n"
-                "decisions are recorded in the reward registry. For years before the eligibility rule sets of the\n"
-                "core flow (xet_thi_dua_nam_hoc, Luật 2022 from 01/01/2024): no eligibility gate here.\n"
-                "Start data: {\"nam_hoc\", \"moc\": {\"tong_hop\", \"trinh\", \"ket_qua\", \"khen_cao\"}}.")
-    p.start("start", "Nhận hồ sơ các trường", CV, 0)
-    p.user("tong_hop", "Tổng hợp hồ sơ đề nghị khen thưởng của các trường", CV, 1, form="danh_sach_trich_ngang",
-           due="milestone(moc['tong_hop'])")
-    p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2,
-             script=de_nghi() + hoi_dong_cua("Hội đồng Thi đua - Khen thưởng ngành Giáo dục"))
-    council(p, 3, CV)
-    p.script("phan_cap", "Tách đề nghị khen cao", CV, 4, script=(
-        f"khen_cao = {KHEN_CAO!r}\n"
-        "khen_cao_dat = [d for d in de_nghi_dat if d['danh_hieu'] in khen_cao]\n"
-        "cap_huyen_dat = [d for d in de_nghi_dat if d['danh_hieu'] not in khen_cao]"))
-    p.user("trinh", "Trình Hội đồng Thi đua - Khen thưởng cấp huyện", LD_PHONG, 5, form="trinh_cap_tren",
-           due="milestone(moc['trinh'])", post="to_trinh = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
-    p.user("quyet_dinh", "Nhận quyết định, thông báo kết quả xét thi đua", CV, 6, form="ghi_quyet_dinh",
-           due="milestone(moc['ket_qua'])")
-    p.script("ghi_so", "Ghi sổ khen thưởng", CV, 7,
-             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
-                    "so_da_ghi = ghi_khen_thuong(cap_huyen_dat, quyet_dinh, case_value('nam_hoc'))")
-    p.gateway("gw_khen_cao", "Có đề nghị khen cao?", CV, 8, default="f_gw_khen_cao_end")
-    p.user("ho_so_khen_cao", "Hoàn thiện hồ sơ đề nghị khen cao", CV, 9, 1, form="trinh_cap_tren",
-           due="milestone(moc['khen_cao'])", post="to_trinh_khen_cao = {'so': so, 'ngay': ngay, 'kinh_gui': kinh_gui}")
-    p.user("quyet_dinh_khen_cao", "Nhận quyết định khen cao", CV, 10, 1, form="ghi_quyet_dinh")
-    p.script("ghi_so_khen_cao", "Ghi sổ khen cao", CV, 11, 1,
-             script="quyet_dinh = {'so': so, 'ngay': ngay, 'co_quan': co_quan, 'nguoi_ky': nguoi_ky}\n"
-                    "so_da_ghi = so_da_ghi + ghi_khen_thuong(khen_cao_dat, quyet_dinh, case_value('nam_hoc'))")
-    p.end("end", "Hoàn thành", CV, 12)
-    p.chain("start", "tong_hop", "chuan_bi", "hop_hoi_dong", "phan_cap", "trinh", "quyet_dinh", "ghi_so",
-            "gw_khen_cao")
-    p.flow("gw_khen_cao", "ho_so_khen_cao", "Có", "len(khen_cao_dat) > 0")
-    p.flows.append(_back(p, "gw_khen_cao", "end", "Không"))
-    p.chain("ho_so_khen_cao", "quyet_dinh_khen_cao", "ghi_so_khen_cao", "end")
-    escalation(p, "trinh", "milestone(moc['trinh'])", "lanh_dao_so", "kind:so",
-               "Phòng GDĐT chưa trình hồ sơ thi đua lên Hội đồng cấp huyện đúng hạn.", 5, LD_PHONG)
-    return p
-
-
 def bao_cao_len_so() -> Process:
     p = Process("bao_cao_len_so", "Phòng GDĐT gửi báo cáo, hồ sơ về Sở GDĐT", [CV, LD_PHONG],
                 "Seeds 002 (Hà Đông: dossiers and the self-assessment to the Sở before 30/5/2019) and 004 (Dầu\n"
@@ -339,7 +317,7 @@ def bieu_duong_khen_thuong() -> Process:
     p.script("chuan_bi", "Lập danh sách đề nghị", CV, 2, script=DE_NGHI + "\nde_nghi_dat = de_nghi")
     p.user("quyet_dinh", "Ký quyết định khen thưởng", LD_PHONG, 3, form="ghi_quyet_dinh",
            due="milestone(moc['khen_thuong'])", reminder="0")
-    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 4, script=GHI_SO)
+    p.script("ghi_so", "Ghi sổ khen thưởng", LD_PHONG, 4, script=ghi_so('huyen'))
     p.end("end", "Đã khen thưởng", LD_PHONG, 5)
     p.chain("start", "lap_danh_sach", "chuan_bi", "quyet_dinh", "ghi_so", "end")
     return p
@@ -425,8 +403,7 @@ def ky_ket_giao_uoc_khoi() -> Process:
 
 
 PROCESSES = [hoi_nghi_dien_hinh_co_so, xet_chon_dien_hinh_cum, tong_hop_hoi_nghi_nganh, dien_hinh_tien_tien_truong,
-             chon_dien_hinh_nganh, cham_sang_kien, ho_so_de_nghi_len_so, bao_cao_len_so, xet_thi_dua_cuoi_nam_phong,
-             bieu_duong_khen_thuong,
+             chon_dien_hinh_nganh, cham_sang_kien, ho_so_de_nghi_len_so, bao_cao_len_so, bieu_duong_khen_thuong,
              doi_moi_sang_tao_truong, ky_ket_giao_uoc_khoi]
 
 if __name__ == "__main__":

@@ -88,6 +88,13 @@ def _hoc_mon(d: _Demo, day: date) -> None:
     d.start(plan, "chon_dien_hinh_nganh", "phong_hm")
 
 
+# The core flow's steps on Hà Đông's milestones (85/KH-PGD&ĐT): schools' councils in April, the tờ trình to the
+# district council before 20/5, the district's decision in June, khen cao dossiers in July.
+HA_DONG_CORE_DEADLINES = {"dang_ky": "huong_dan_cac_don_vi_to", "hop_xet_truong": "huong_dan_cac_don_vi_to",
+                          "nop_ho_so": "trinh_hoi_dong_thi_dua_khen", "hop_xet_phong": "thong_bao_ket_qua_xet_thi",
+                          "khen_cao": "huong_dan_cac_don_vi_hoan"}
+
+
 def _ha_dong(d: _Demo, day: date) -> None:
     plan = "85/KH-PGD&ĐT"
     for n, school in enumerate(["th_le_loi_hd", "thcs_van_yen"]):
@@ -99,12 +106,9 @@ def _ha_dong(d: _Demo, day: date) -> None:
         "cap_truong": "cac_don_vi_thanh_lap_hoi", "cap_nganh": "thanh_lap_hoi_dong_cham_skkn",
         "bao_cao": "bao_cao_hoi_dong_kh_skkn"}})
     d.do(skkn, "cham_cap_truong", form_data("ket_qua_cham_skkn", day))
-    year_end = d.start(plan, "xet_thi_dua_cuoi_nam_phong", "phong_hd", {"nam_hoc": "2018-2019", "moc": {
-        "tong_hop": "huong_dan_cac_don_vi_to", "trinh": "trinh_hoi_dong_thi_dua_khen",
-        "ket_qua": "thong_bao_ket_qua_xet_thi", "khen_cao": "huong_dan_cac_don_vi_hoan"}})
-    d.do(year_end, "tong_hop", {"danh_sach": [
-        honoree("ca_nhan", d.names["gv_th_le_loi_hd_1"], d.units["th_le_loi_hd"], danh_hieu="chien_si_thi_dua_co_so"),
-        honoree("ca_nhan", d.names["gv_thcs_van_yen_1"], d.units["thcs_van_yen"], danh_hieu="lao_dong_tien_tien")]})
+    for school in ("th_le_loi_hd", "thcs_van_yen"):  # the year-end review: the core flow, 2019 dossier
+        d.start(plan, "xet_thi_dua_nam_hoc", school, {"nam_hoc": "2018-2019", "ngay_ho_so": "2019-04-15",
+                                                       "moc_han": HA_DONG_CORE_DEADLINES})
     d.start(plan, "bieu_duong_khen_thuong", "phong_hd", {"moc": {"khen_thuong": "khen_thuong_cac_tap_the_va"}})
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import EngineError, InvalidInput
@@ -261,8 +262,12 @@ def record_decision(session: Session, case_unit: Unit, nominations: list[dict[st
     school year, decision number and date, deciding unit or authority, case) and mark it decided.
 
     A decision recorded before (same subject, title, year and number: a retried step) is not recorded twice.
+    A collective (or a person without an account) is the unit `ma_don_vi`, else the unit named `don_vi`, else
+    the case's unit. No `school_year`: the school year of the decision's date.
     `decision["khong_dat"]` may list codes the decision did not grant (they become `khong_dat`)."""
     refused = {str(c) for c in decision.get("khong_dat") or []}
+    if not school_year:  # no school year given: the one of the decision's date
+        school_year = _school_year_of(decision.get("ngay"))
     out = []
     for n in nominations:
         item = dict(n)
@@ -272,7 +277,8 @@ def record_decision(session: Session, case_unit: Unit, nominations: list[dict[st
         if str(item.get("ma")) in refused:
             item["trang_thai"] = FAILED
             continue
-        data = {**_subject_data(item, case_unit), "title": item.get("danh_hieu"), "school_year": school_year,
+        subject = _subject_data(_with_unit_code(session, item), case_unit)
+        data = {**subject, "title": item.get("danh_hieu"), "school_year": school_year,
                 "decision_number": decision.get("so"), "decision_date": decision.get("ngay"),
                 "case": instance_id or None, "note": str(item.get("thanh_tich") or "")[:2000]}
         if deciding_unit:
@@ -285,6 +291,23 @@ def record_decision(session: Session, case_unit: Unit, nominations: list[dict[st
                     ngay_quyet_dinh=parsed.decision_date.isoformat(),
                     co_quan_da_quyet_dinh=decision.get("co_quan") or authority)
     return out
+
+
+def _with_unit_code(session: Session, n: dict[str, Any]) -> dict[str, Any]:
+    name = str(n.get("don_vi") or "").strip()
+    if n.get("ma_don_vi") or not name:
+        return n
+    code = session.scalar(select(Unit.code).where((Unit.name == name) | (Unit.code == name)))
+    return {**n, "ma_don_vi": code} if code else n
+
+
+def _school_year_of(day: object) -> str:
+    from engine.plans.school_year import FIRST_MONTH
+    from engine.registry.subjects import parse_date
+
+    decided = parse_date(day, "quyet_dinh.ngay")
+    first = decided.year if decided.month >= FIRST_MONTH else decided.year - 1
+    return f"{first}-{first + 1}"
 
 
 EDITABLE = ("loai", "ho_ten", "username", "don_vi", "ma_don_vi", "chuc_vu", "danh_hieu", "thanh_tich", "xep_loai",

@@ -9,5 +9,4 @@ from engine import council as _council  # noqa: F401,E402  (registers the counci
 from engine import org_groups as _org_groups  # noqa: F401  (registers don_vi_thanh_vien)
 from engine import routing as _routing  # noqa: F401,I001  (registers the core-flow helpers: due(), next_level()…)
 from engine.plans import helpers as _plan_helpers  # noqa: F401  (registers milestone helpers)
-from engine.registry import case_awards as _case_awards  # noqa: F401  (registers ghi_khen_thuong)
 from engine.runtime import escalation as _escalation  # noqa: F401  (registers escalate, remind)

@@ -14,11 +14,10 @@ CASES = [  # process, unit, start data, who looks, the step it waits at
     ("ky_ket_giao_uoc_khoi", "khoi_2_dt", None, "tp_dt", "hop_giao_uoc"),
     ("xet_chon_dien_hinh_cum", "cum_thpt_1", None, "ld_so", "de_xuat"),
     ("doi_moi_sang_tao_truong", "th_ub_bac_son", None, "tp_ub", "dang_ky_mau_1"),
-    ("xet_thi_dua_cuoi_nam_phong", "phong_hd", {"moc": {"tong_hop": "huong_dan_cac_don_vi_to"}}, "tp_hd", "tong_hop"),
     ("chon_dien_hinh_nganh", "phong_hm", None, "tp_hm", "tong_hop"),
 ]
 PLANS = {"khoi_2_dt": "58/KH-PGDĐT", "cum_thpt_1": "…/KH-SGDĐT", "th_ub_bac_son": "…/KH-PGD&ĐT",
-         "phong_hd": "85/KH-PGD&ĐT", "phong_hm": "49/KH-GDDT"}
+         "phong_hm": "49/KH-GDDT"}
 
 
 @pytest.mark.parametrize(("key", "unit", "data", "viewer", "current"), CASES)
