@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.pages import serving, sign_in
-from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
+from tests.core_flow_support import case_at_consolidation, deploy_core_flow, only, ready, set_clock
 from webui import create_app
 
 
@@ -22,11 +22,7 @@ def server(org) -> Iterator[str]:
 
 
 def test_secretary_fixes_a_flagged_nomination_and_submits(browser: Browser, server: str, org) -> None:
-    set_clock(org, "2025-05-12T08:00:00+07:00")
-    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[], de_nghi=[
-        {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
-         "danh_hieu": "lao_dong_tien_tien"}])
-    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    case = case_at_consolidation(org)
     task = only(org, case, "tong_hop")
 
     errors: list[str] = []
