@@ -14,7 +14,7 @@ TITLE = "Đăng ký thi đua 2026-2027 — tổ Toán"
 REASON = "Tôi đi tập huấn đến hết tuần, nhờ đồng nghiệp xử lý"
 
 
-def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, server: str, product) -> None:
     case_id = start_instance(product, None, "dang_ky_thi_dua", "th_a", title=TITLE).id
     console = Console()
     page = signed_in_page(browser, server, "gv_a1", console)

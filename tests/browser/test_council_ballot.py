@@ -4,14 +4,15 @@ shows the ballot step as current."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.pages import Console, shot, signed_in_page
-from tests.council_scene import MEMBERS, build_council, open_meeting, pid, ready, start_meeting
+from tests.council_scene import MEMBERS, open_meeting, pid, ready, start_meeting
 
 
-def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> None:  # noqa: F811
-    build_council(product)
+@pytest.mark.usefixtures("council")
+def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> None:
     case = start_meeting(product)
     open_meeting(product, case, absent={})
     own = next(t for t in ready(product, case, "bo_phieu") if t.assignee_id == pid(product, MEMBERS[0]))

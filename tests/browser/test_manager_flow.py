@@ -13,7 +13,7 @@ from tests.browser.pages import Console, shot, sign_in, signed_in_page
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def test_manager_reassigns_an_overdue_task(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_manager_reassigns_an_overdue_task(browser: Browser, server: str, product) -> None:
     scene = dashboard_scene.build(product)
     console = Console()
     page = signed_in_page(browser, server, "ld_phong", console)

@@ -22,7 +22,7 @@ PLANS = {"khoi_2_dt": "58/KH-PGDĐT", "cum_thpt_1": "…/KH-SGDĐT", "th_ub_bac_
 
 
 @pytest.mark.parametrize(("key", "unit", "data", "viewer", "current"), CASES)
-def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, product, key, unit, data,  # noqa: F811
+def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, product, key, unit, data,
                                                 viewer, current) -> None:
     from sqlalchemy import select
 

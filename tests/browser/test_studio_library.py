@@ -13,7 +13,7 @@ from tests.deadline_cases import deadline_process, make_plan
 from tests.helpers import deploy_bytes
 
 
-def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str, product) -> None:
     key = deploy_drawn_process(product)
     source = (FIXTURES / "web_minh_chung.bpmn").read_bytes()
     deploy_bytes(product, "web_minh_chung.bpmn",
@@ -40,7 +40,7 @@ def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str
     assert key == "web_minh_chung"
 
 
-def test_designer_moves_a_milestone_after_seeing_the_count(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_designer_moves_a_milestone_after_seeing_the_count(browser: Browser, server: str, product) -> None:
     deploy_bytes(product, "han_nop.bpmn", deadline_process("han_nop"), by="thietke")
     plan_id = make_plan(product, "10/KH-TRINH-DUYET")
     for _ in range(3):
