@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from engine.errors import InvalidInput
 from engine.models import Instance, Unit, UnitGroupMember
 from engine.org import unit_by_code
-from engine.scripting import register_helper
+from engine.scripting import register_helper, running_action
 
 GROUP_KINDS = ("khoi", "cum")
 
@@ -68,11 +68,7 @@ def groups_of(session: Session, unit_code: str, kind: str | None = None) -> list
 @register_helper()
 def don_vi_thanh_vien(group: str | None = None) -> list[str]:
     """Codes of the member units of block/cluster `group` (default: the case's own unit), in order."""
-    from engine.runtime.context import current_action
-
-    ctx = current_action()
-    if ctx is None:
-        raise InvalidInput("don_vi_thanh_vien() is only available while a case runs")
+    ctx = running_action("don_vi_thanh_vien", InvalidInput)
     if group is None:
         if ctx.new_instance is not None:
             group = ctx.session.get_one(Unit, ctx.new_instance["unit_id"]).code

@@ -84,6 +84,15 @@ def product(org: Database) -> Database:
 
 
 @pytest.fixture
+def council(product: Database) -> Database:
+    """`product` plus the council of seven at a test school (tests/council_scene.py)."""
+    from tests.council_scene import build_council
+
+    build_council(product)
+    return product
+
+
+@pytest.fixture
 def client(product):
     """A Flask test client of the app on the test database (REST API and pages)."""
     from webui import create_app

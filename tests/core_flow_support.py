@@ -98,6 +98,20 @@ def complete(db: Database, case: int, name: str, username: str, data: dict[str, 
     return row
 
 
+NOMINEE = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
+           "danh_hieu": "lao_dong_tien_tien"}
+
+
+def case_at_consolidation(db: Database, nominee: dict[str, Any] = NOMINEE) -> int:
+    """A case of school th_a on 12/05/2025 (school year 2024-2025) with one teacher's nomination and the
+    collective registration done: the secretary's consolidation `tong_hop` is open (without a rating
+    `xep_loai`, `nominee` is flagged as not eligible)."""
+    set_clock(db, "2025-05-12T08:00:00+07:00")
+    case = start(db, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[], de_nghi=[nominee])
+    complete(db, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    return case
+
+
 def awards(db: Database, case: int) -> list[tuple[str, str, str, str | None, str | None]]:
     """(subject name, title, decision number, deciding unit code, authority) of the case's registry rows."""
     with db.transaction() as session:

@@ -38,6 +38,11 @@ def user_task(task_id: str, name: str, *, incoming: str, outgoing: str, **props:
             f"<bpmn:outgoing>{outgoing}</bpmn:outgoing></bpmn:userTask>")
 
 
+def script_task(task_id: str, name: str, script: str, *, incoming: str, outgoing: str) -> str:
+    return (f'<bpmn:scriptTask id="{task_id}" name="{name}"><bpmn:incoming>{incoming}</bpmn:incoming>'
+            f"<bpmn:outgoing>{outgoing}</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>")
+
+
 def flow(flow_id: str, source: str, target: str, condition: str | None = None) -> str:
     cond = f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>" if condition else ""
     return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{cond}</bpmn:sequenceFlow>'

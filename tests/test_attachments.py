@@ -15,9 +15,7 @@ from engine.attachments import AttachmentRefused, clean_name, store_attachment
 from engine.errors import InvalidInput
 from engine.models import Attachment, Instance
 from engine.runtime.instances import start_instance
-from tests.browser.support import FIXTURES, csrf_from, sign_in
-from tests.helpers import add_form, deploy_bytes
-from webui import create_app
+from tests.browser.support import attachment_case, csrf_from, sign_in
 
 PDF = b"%PDF-1.4\n% minh chung\n" + b"0" * 200
 FIELD = {"type": "string", "format": "attachment", "title": "Tệp minh chứng",
@@ -26,11 +24,9 @@ FIELD = {"type": "string", "format": "attachment", "title": "Tệp minh chứng"
 
 @pytest.fixture
 def setup(product, tmp_path):
-    add_form(product, "web_minh_chung", {"properties": {"tep": FIELD}, "required": ["tep"]})
-    deploy_bytes(product, "web_minh_chung.bpmn", (FIXTURES / "web_minh_chung.bpmn").read_bytes())
-    case_id = start_instance(product, None, "web_minh_chung", "th_a", title="Minh chứng — Văn Yên").id
     root = tmp_path / "attachments"
-    app = create_app({"DATABASE_URL": product.url, "TESTING": True, "ATTACHMENTS_DIR": str(root)})
+    app, case_id = attachment_case(product, {"properties": {"tep": FIELD}, "required": ["tep"]},
+                                   "Minh chứng — Văn Yên", root)
     return app, case_id, root
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from engine import clock
 from engine.errors import Conflict, EngineError
 from engine.runtime import instances, tasks
-from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, user_task
+from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, script_task, user_task
 
 PARALLEL = bpmn("song_song", "\n".join([
     '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
@@ -31,8 +31,7 @@ PARALLEL = bpmn("song_song", "\n".join([
 def script_process(pid: str, script: str) -> bytes:
     return bpmn(pid, "\n".join([
         '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
-        f'<bpmn:scriptTask id="tinh" name="Tính điểm"><bpmn:incoming>f0</bpmn:incoming>'
-        f'<bpmn:outgoing>f1</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>',
+        script_task("tinh", "Tính điểm", script, incoming="f0", outgoing="f1"),
         user_task("xem", "Xem kết quả", incoming="f1", outgoing="f2"),
         '<bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>',
         flow("f0", "s", "tinh"), flow("f1", "tinh", "xem"), flow("f2", "xem", "e"),

@@ -36,7 +36,7 @@ from tests.core_flow_support import (
     unit_of,
 )
 from tests.document_cases import docx_lines
-from tests.helpers import bpmn, deploy_bytes, instance_row, person_id
+from tests.helpers import bpmn, deploy_bytes, instance_row, person_id, script_task
 from tests.helpers import flow as helper_flow
 
 TO_TRINH = {"so": "15/TTr-THVY", "ngay": "2025-05-19", "kinh_gui": "Phòng GDĐT quận Hà Đông",
@@ -294,8 +294,7 @@ def test_routing_table_in_process_expressions(flow):
               "cap = school_level()")
     deploy_bytes(flow, "hoi_tuyen.bpmn", bpmn("hoi_tuyen", "\n".join([
         '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
-        f'<bpmn:scriptTask id="hoi" name="Hỏi tuyến"><bpmn:incoming>f0</bpmn:incoming>'
-        f"<bpmn:outgoing>f1</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>",
+        script_task("hoi", "Hỏi tuyến", script, incoming="f0", outgoing="f1"),
         '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>',
         helper_flow("f0", "s", "hoi"), helper_flow("f1", "hoi", "e")]), lanes={"giao_vien": ["s", "hoi", "e"]}))
     for day, level in (("2025-06-30", "huyen"), ("2025-07-01", "xa")):

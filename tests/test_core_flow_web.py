@@ -14,12 +14,9 @@ from engine.accounts import issue_token
 from engine.org import person_by_username
 from engine.serialization import load_workflow
 from tests.browser.support import csrf_from, sign_in
-from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
+from tests.core_flow_support import NOMINEE, case_at_consolidation, complete, deploy_core_flow, only, ready
 from tests.helpers import instance_row
 from webui import create_app
-
-NOMINEE = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
-           "danh_hieu": "lao_dong_tien_tien"}
 
 
 @pytest.fixture
@@ -41,10 +38,7 @@ def form_post(client, url: str, rows: list[dict[str, str]]) -> object:
 
 
 def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, org):
-    set_clock(org, "2025-05-12T08:00:00+07:00")
-    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
-                 de_nghi=[NOMINEE])
-    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    case = case_at_consolidation(org)
     first = only(org, case, "tong_hop")
 
     client = app.test_client()
@@ -78,10 +72,7 @@ def test_consolidation_page_shows_the_nominations_and_the_refusal_reason(app, or
 
 
 def test_eligibility_columns_are_read_only_text_and_a_forged_copy_changes_nothing(app, org):
-    set_clock(org, "2025-05-12T08:00:00+07:00")
-    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
-                 de_nghi=[NOMINEE])
-    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    case = case_at_consolidation(org)
     first = only(org, case, "tong_hop")
     client = app.test_client()
     assert sign_in(client, "gv_a2").status_code == 302
@@ -108,10 +99,7 @@ def test_eligibility_columns_are_read_only_text_and_a_forged_copy_changes_nothin
 
 
 def test_leader_approves_on_the_page_or_sends_back_with_a_reason(app, org):
-    set_clock(org, "2025-05-12T08:00:00+07:00")
-    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[],
-                 de_nghi=[{**NOMINEE, "xep_loai": "HTTNV"}])
-    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    case = case_at_consolidation(org, {**NOMINEE, "xep_loai": "HTTNV"})
     complete(org, case, "tong_hop", "gv_a2", {"de_nghi": [{k: v for k, v in {**NOMINEE, "xep_loai": "HTTNV"}.items()
                                                            if k != "username"}]})
     complete(org, case, "lap_to_trinh", "ht_a", {"so": "15/TTr", "ngay": "2025-05-12", "kinh_gui": "Phòng GDĐT",

@@ -18,7 +18,6 @@ from tests.council_scene import (
     MEMBERS,
     SECRETARY,
     UNIT,
-    build_council,
     case_data,
     finish_minutes,
     open_meeting,
@@ -26,12 +25,6 @@ from tests.council_scene import (
     ready,
     start_meeting,
 )
-
-
-@pytest.fixture
-def council(product):
-    build_council(product)
-    return product
 
 
 def test_members_come_from_council_roles_chair_and_secretary_included(council):

@@ -21,7 +21,6 @@ from tests.council_scene import (
     SECRETARY,
     UNIT,
     ballot,
-    build_council,
     case_data,
     finish_minutes,
     open_meeting,
@@ -35,12 +34,6 @@ from webui import create_app
 Y, N = "tan_thanh", "khong_tan_thanh"
 ABSENT_WRITTEN, ABSENT_SILENT = MEMBERS[3], MEMBERS[4]
 PRESENT = [u for u in COUNCIL if u not in (ABSENT_WRITTEN, ABSENT_SILENT)]
-
-
-@pytest.fixture
-def council(product):
-    build_council(product)
-    return product
 
 
 def vote_present_and_written(db, instance_id: int) -> None:

@@ -8,14 +8,13 @@ import re
 import pytest
 
 from tests.browser.support import csrf_from, sign_in
-from tests.council_scene import COUNCIL, MEMBERS, SECRETARY, build_council, open_meeting, pid, ready, start_meeting
+from tests.council_scene import COUNCIL, MEMBERS, SECRETARY, open_meeting, pid, ready, start_meeting
 from webui import create_app
 
 
 @pytest.fixture
-def app(product):
-    build_council(product)
-    return create_app({"DATABASE_URL": product.url, "TESTING": True, "CLOCK_MODE": "real"})
+def app(council):
+    return create_app({"DATABASE_URL": council.url, "TESTING": True, "CLOCK_MODE": "real"})
 
 
 def signed_in(app, username):

@@ -28,7 +28,7 @@ from tests.deadline_cases import (
     recipients,
     virtual_clock,
 )
-from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id
+from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, script_task
 
 SECOND = timedelta(seconds=1)
 
@@ -68,8 +68,7 @@ def test_milestone_start_and_due_in_a_script(org):
     script = "bat_dau = milestone_start('cham')\nhan = milestone('cham')"
     deploy_bytes(org, "doc_moc.bpmn", bpmn("doc_moc", "\n".join([
         '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
-        f'<bpmn:scriptTask id="doc" name="Đọc mốc"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>'
-        f"<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>",
+        script_task("doc", "Đọc mốc", script, incoming="f0", outgoing="f1"),
         '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>',
         flow("f0", "s", "doc"), flow("f1", "doc", "e")]), lanes={"giao_vien": ["s", "doc", "e"]}))
     case = start(org, "doc_moc", plan_id)

@@ -19,7 +19,7 @@ from engine.runtime import instances, tasks
 from engine.runtime.deadlines import DeadlineCounts, send_due_reminders
 from engine.runtime.escalation import EscalationError, escalate
 from tests.deadline_cases import audits, notifications, recipients, timer, virtual_clock
-from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, user_task
+from tests.helpers import bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, script_task, user_task
 
 PATTERN = PROJECT_ROOT / "processes" / "mau_nhac_han_leo_thang.bpmn"
 MOC = "nop_ho_so_dang_ky_thi_dua"  # 58/KH-PGDĐT: "Trước ngày 11/11/2023" = 11/11/2023 00:00 (+07:00)
@@ -147,8 +147,7 @@ def test_escalate_mistakes_become_incidents(org):
             '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
             user_task("nop", "Nộp", incoming="f0", outgoing="f1"),
             timer("han", "nop", "'2026-05-01T00:00:00+07:00'", "f2", interrupting=False),
-            f'<bpmn:scriptTask id="bao" name="Báo"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>'
-            f"<bpmn:script>{call}</bpmn:script></bpmn:scriptTask>",
+            script_task("bao", "Báo", call, incoming="f2", outgoing="f3"),
             '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>',
             '<bpmn:endEvent id="e2"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>',
             flow("f0", "s", "nop"), flow("f1", "nop", "e"), flow("f2", "han", "bao"), flow("f3", "bao", "e2")])

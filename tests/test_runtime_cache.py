@@ -16,7 +16,17 @@ from engine.runtime.context import ActionContext, instance_action
 from engine.runtime.workflow_cache import BYTES_PER_SLOT, WORKFLOWS, WorkflowCache, data_slots, round_trips
 from engine.serialization import SPEC_CACHE, dump_workflow, load_workflow
 from tests.conftest import USE_PG
-from tests.helpers import add_form, bpmn, deploy_bytes, flow, instance_row, open_tasks, person_id, user_task
+from tests.helpers import (
+    add_form,
+    bpmn,
+    deploy_bytes,
+    flow,
+    instance_row,
+    open_tasks,
+    person_id,
+    script_task,
+    user_task,
+)
 
 TWO_STEPS = bpmn("hai_buoc", "\n".join([
     '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
@@ -28,8 +38,7 @@ TWO_STEPS = bpmn("hai_buoc", "\n".join([
 
 FAILING_SCRIPT = bpmn("chia_cache", "\n".join([
     '<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>',
-    '<bpmn:scriptTask id="tinh" name="Tính"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>'
-    "<bpmn:script>a = 1\ndiem = 10 / he_so</bpmn:script></bpmn:scriptTask>",
+    script_task("tinh", "Tính", "a = 1\ndiem = 10 / he_so", incoming="f0", outgoing="f1"),
     user_task("xem", "Xem", incoming="f1", outgoing="f2"),
     '<bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>',
     flow("f0", "s", "tinh"), flow("f1", "tinh", "xem"), flow("f2", "xem", "e"),

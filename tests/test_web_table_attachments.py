@@ -10,10 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import Attachment, Instance
-from engine.runtime.instances import start_instance
-from tests.browser.support import FIXTURES, csrf_from, sign_in
-from tests.helpers import add_form, deploy_bytes
-from webui import create_app
+from tests.browser.support import attachment_case, csrf_from, sign_in
 
 PDF = b"%PDF-1.4\n% minh chung\n" + b"0" * 200
 TABLE = {"type": "array", "title": "Danh sách trích ngang", "items": {
@@ -25,11 +22,9 @@ TABLE = {"type": "array", "title": "Danh sách trích ngang", "items": {
 
 @pytest.fixture
 def setup(product, tmp_path):
-    add_form(product, "web_minh_chung", {"properties": {"danh_sach": TABLE}, "required": ["danh_sach"]})
-    deploy_bytes(product, "web_minh_chung.bpmn", (FIXTURES / "web_minh_chung.bpmn").read_bytes())
-    case_id = start_instance(product, None, "web_minh_chung", "th_a", title="Danh sách — Văn Yên").id
     root = tmp_path / "attachments"
-    app = create_app({"DATABASE_URL": product.url, "TESTING": True, "ATTACHMENTS_DIR": str(root)})
+    app, case_id = attachment_case(product, {"properties": {"danh_sach": TABLE}, "required": ["danh_sach"]},
+                                   "Danh sách — Văn Yên", root)
     client = app.test_client()
     assert sign_in(client, "gv_a1").status_code == 302
     case_page = client.get(f"/cases/{case_id}").get_data(as_text=True)

@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.authz import visible_instance
-from engine.documents import KINDS, Generated, available, generate, kind_for
-from engine.documents.case_data import letter_choices, source_for_case, source_for_unit, visible_unit
+from engine.documents import KINDS, Generated, case_data, kind_for
 from engine.documents.source import MissingData
 from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
@@ -46,19 +45,13 @@ def send_document(document: Generated) -> Response:
     return response
 
 
-def case_label(instance: Any) -> str:
-    return instance.business_key or f"{instance.unit.name} - hồ sơ {instance.id}"
-
-
 @bp.get("/cases/<int:instance_id>/documents/<kind>.<ext>")
 @login_required
 def case_document(instance_id: int, kind: str, ext: str) -> Any:
     with viewer_transaction() as (s, viewer):
         instance = visible_instance(s, viewer, instance_id)
-        kind_for(kind, ext)
         try:
-            document = generate(kind, ext, source_for_case(s, instance, clock.now_local().date(), letter_arg()),
-                                case_label(instance))
+            document = case_data.case_document(s, instance, kind, ext, clock.now_local().date(), letter_arg())
         except MissingData as exc:
             return error_page(409, missing_text(exc))
     return send_document(document)
@@ -73,7 +66,7 @@ def letter_arg() -> str | None:
 @login_required
 def unit_document(code: str, kind: str, ext: str) -> Any:
     with viewer_transaction() as (s, viewer):
-        unit = visible_unit(s, viewer, code)
+        unit = case_data.visible_unit(s, viewer, code)
         kind_for(kind, ext)
         raw_plan, year = request.args.get("plan", "").strip(), request.args.get("school_year", "").strip() or None
         plan_id = id_or_none(raw_plan)
@@ -83,10 +76,8 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
             return error_page(400, _("Say which cases to gather: add ?plan=<number> or ?school_year=2023-2024 "
                                      "to the address."))
         try:
-            kind_for(kind, ext, per_unit=True)
-            source = source_for_unit(s, viewer, code, plan_id=plan_id, school_year=year,
-                                     today=clock.now_local().date())
-            document = generate(kind, ext, source, f"{unit.name} - {year or f'kế hoạch {plan_id}'}")
+            document = case_data.unit_document(s, viewer, unit, kind, ext, plan_id=plan_id, school_year=year,
+                                        today=clock.now_local().date())
         except MissingData as exc:
             return error_page(409, missing_text(exc))
     return send_document(document)
@@ -98,9 +89,7 @@ def case_documents(instance_id: int) -> list[dict[str, Any]]:
     try:
         with viewer_transaction() as (s, viewer):
             instance = visible_instance(s, viewer, instance_id)
-            source = source_for_case(s, instance, clock.now_local().date())
-            found = available(source)
-            letters = letter_choices(s, source.single())
+            found, letters = case_data.case_documents_available(s, instance, clock.now_local().date())
     except Exception:  # the case page must still show when its state cannot be read for documents
         log.exception("documents of case %s could not be listed", instance_id)
         return []

@@ -25,7 +25,7 @@ from engine.council.members import CHAIR, SECRETARY, council_members
 from engine.council.rules import decide, quorum_met, rule_for
 from engine.org import unit_by_code
 from engine.registry.titles import TITLES
-from engine.scripting import register_helper
+from engine.scripting import register_helper, running_action
 
 if TYPE_CHECKING:
     from engine.runtime.context import ActionContext
@@ -36,12 +36,7 @@ class CouncilError(ValueError):
 
 
 def _action(helper: str) -> ActionContext:
-    from engine.runtime.context import current_action
-
-    ctx = current_action()
-    if ctx is None:
-        raise CouncilError(f"{helper}() is only available while a case runs")
-    return ctx
+    return running_action(helper, CouncilError)
 
 
 def _meeting_date(value: Any, helper: str) -> date:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.authz import Viewer, visible_instances_clause
 from engine.definitions.repository import load_specs
-from engine.documents import to_trinh
+from engine.documents import Generated, Kind, available, generate, kind_for, to_trinh
 from engine.documents.source import CaseData, DocumentSource, Letterhead, MissingData
 from engine.errors import BadRequest, NotFound
 from engine.models import Instance, Plan, Unit
@@ -115,3 +115,30 @@ def source_for_unit(session: Session, viewer: Viewer, code: str, *, plan_id: int
         cases.append(CaseData(instance.id, instance.unit.name, variables))
     year = school_year or (session.get(Plan, plan_id).school_year if plan_id and session.get(Plan, plan_id) else None)
     return DocumentSource(letterhead(unit), tuple(cases), issued_on=today, school_year=year, per_unit=True)
+
+
+def case_label(instance: Instance) -> str:
+    """The case's part of a document's file name: its business key, else the unit and the case number."""
+    return instance.business_key or f"{instance.unit.name} - hồ sơ {instance.id}"
+
+
+def case_documents_available(session: Session, instance: Instance,
+                             today: date) -> tuple[list[tuple[Kind, list[str]]], list[dict[str, Any]]]:
+    """The kinds (with formats) the case has the data for, and the tờ trình letters its levels sent."""
+    source = source_for_case(session, instance, today)
+    return available(source), letter_choices(session, source.single())
+
+
+def case_document(session: Session, instance: Instance, code: str, ext: str, today: date,
+                  letter: str | None = None) -> Generated:
+    """Document `code` of one case in format `ext` (MissingData when the case lacks its data)."""
+    kind_for(code, ext)
+    return generate(code, ext, source_for_case(session, instance, today, letter), case_label(instance))
+
+
+def unit_document(session: Session, viewer: Viewer, unit: Unit, code: str, ext: str, *, plan_id: int | None,
+                  school_year: str | None, today: date) -> Generated:
+    """Document `code` gathering the unit's cases (and those below it) of one plan or school year."""
+    kind_for(code, ext, per_unit=True)
+    source = source_for_unit(session, viewer, unit.code, plan_id=plan_id, school_year=school_year, today=today)
+    return generate(code, ext, source, f"{unit.name} - {school_year or f'kế hoạch {plan_id}'}")

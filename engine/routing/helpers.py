@@ -36,7 +36,7 @@ from engine.plans.helpers import MilestoneError, milestone
 from engine.registry.subjects import parse_date
 from engine.routing import nominations as nom
 from engine.routing.table import LEVELS, SCHOOL_LEVELS, RoutingError, route, school_level_of
-from engine.scripting import register_helper
+from engine.scripting import register_helper, running_action
 
 
 class CoreFlowError(ValueError):
@@ -44,12 +44,7 @@ class CoreFlowError(ValueError):
 
 
 def _ctx(helper: str) -> Any:
-    from engine.runtime.context import current_action
-
-    ctx = current_action()
-    if ctx is None:
-        raise CoreFlowError(f"{helper}() is only available while a case runs")
-    return ctx
+    return running_action(helper, CoreFlowError)
 
 
 def _case_unit(helper: str) -> Unit:

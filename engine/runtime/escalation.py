@@ -31,7 +31,7 @@ from engine.notifications import messages, notify_message, task_info
 from engine.org import resolve_role_code, role_catalogue
 from engine.runtime.deadlines import active_people, task_holders, working_days_left
 from engine.runtime.records import HUMAN_TASK
-from engine.scripting import register_helper
+from engine.scripting import register_helper, running_action
 
 if TYPE_CHECKING:
     from engine.runtime.context import ActionContext
@@ -56,12 +56,7 @@ class _Request:
 
 
 def _action(helper: str) -> ActionContext:
-    from engine.runtime.context import current_action
-
-    ctx = current_action()
-    if ctx is None:
-        raise EscalationError(f"{helper}() is only available in a script task of a running case")
-    return ctx
+    return running_action(helper, EscalationError, where="in a script task of a running case")
 
 
 def _text(helper: str, name: str, value: object, *, optional: bool = False) -> str | None:

@@ -8,7 +8,7 @@ SpiffWorkflow's default engine runs arbitrary Python and must never be used.
 from engine.scripting.budget import DEFAULT_BUDGET_SECONDS
 from engine.scripting.environment import RestrictedScriptEnvironment
 from engine.scripting.errors import ScriptBudgetExceeded, ScriptError, ScriptSecurityError, ScriptSyntaxError
-from engine.scripting.helpers import SCRIPT_HELPERS, register_helper
+from engine.scripting.helpers import SCRIPT_HELPERS, register_helper, running_action
 from engine.scripting.script_engine import (
     RestrictedPythonScriptEngine,
     describe_script_failure,
@@ -30,5 +30,6 @@ __all__ = [
     "evaluate_expression",
     "make_script_engine",
     "register_helper",
+    "running_action",
     "script_problems",
 ]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from engine.runtime.context import ActionContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,3 +36,14 @@ def register_helper(name: str | None = None) -> Callable[[F], F]:
         return func
 
     return register
+
+
+def running_action(helper: str, error: type[Exception], *, where: str = "while a case runs") -> ActionContext:
+    """The engine action a helper was called from (its session, case and actor); `error` when the helper is
+    called outside a running case, e.g. `running_action("hoi_dong", CouncilError)`."""
+    from engine.runtime.context import current_action  # the runtime imports the modules registering helpers
+
+    ctx = current_action()
+    if ctx is None:
+        raise error(f"{helper}() is only available {where}")
+    return ctx

@@ -8,18 +8,16 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from engine.runtime.instances import start_instance
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401 (fixtures)
+from tests.browser.pages import Console, shot, signed_in_page
 
 TITLE = "Đăng ký thi đua 2026-2027 — tổ Toán"
 REASON = "Tôi đi tập huấn đến hết tuần, nhờ đồng nghiệp xử lý"
 
 
-def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, server: str, product) -> None:
     case_id = start_instance(product, None, "dang_ky_thi_dua", "th_a", title=TITLE).id
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "gv_a1")
+    page = signed_in_page(browser, server, "gv_a1", console)
     row = page.locator("tr.task-row", has_text=TITLE)
     row.get_by_role("button", name="Nhận việc").click()
     expect(row.locator(".holder")).to_have_text("Nguyễn Thị Lan")
@@ -36,9 +34,7 @@ def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, serve
     expect(page.get_by_text("Đã trả lại nhiệm vụ cho những người cùng vai trò.")).to_be_visible()
     expect(page.locator("tr.task-row", has_text=TITLE).locator(".holder")).to_have_text("Chưa ai nhận")
 
-    colleague = console.watch(browser.new_context(viewport={"width": 1280, "height": 900},
-                                                  locale="vi-VN").new_page())
-    sign_in(colleague, server, "gv_a2")
+    colleague = signed_in_page(browser, server, "gv_a2", console)
     again = colleague.locator("tr.task-row", has_text=TITLE)
     expect(again.get_by_role("button", name="Nhận việc")).to_be_visible()
     colleague.get_by_test_id("unread-count").click()
@@ -60,4 +56,4 @@ def test_hand_back_with_a_reason_and_comment_on_the_case(browser: Browser, serve
     colleague.reload()
     expect(colleague.get_by_test_id("timeline").locator("li[data-action='case.commented']")).to_have_count(1)
     assert console.errors == []
-    context.close()
+    page.context.close()

@@ -4,60 +4,25 @@ and the case page draws the process with the current step."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, expect
 
-from tests.browser.support import PASSWORD
-from tests.core_flow_support import complete, deploy_core_flow, only, ready, set_clock, start
+from tests.browser.pages import serving, sign_in
+from tests.core_flow_support import case_at_consolidation, deploy_core_flow, only, ready, set_clock
 from webui import create_app
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run `make install` (it installs Debian's chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
 def server(org) -> Iterator[str]:
     deploy_core_flow(org)
-    app = create_app({"DATABASE_URL": org.url, "CLOCK_MODE": "virtual"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/inbox")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+    with serving(create_app({"DATABASE_URL": org.url, "CLOCK_MODE": "virtual"})) as base:
+        yield base
 
 
 def test_secretary_fixes_a_flagged_nomination_and_submits(browser: Browser, server: str, org) -> None:
-    set_clock(org, "2025-05-12T08:00:00+07:00")
-    case = start(org, "th_a", None, nam_hoc="2024-2025", ngay_ho_so="2025-05-12", ds_giao_vien=[], de_nghi=[
-        {"ma": "ld1", "loai": "ca_nhan", "ho_ten": "Nguyễn Thị Lan", "username": "gv_a1",
-         "danh_hieu": "lao_dong_tien_tien"}])
-    complete(org, case, "dang_ky_tap_the", "ht_a", {"tap_the": []})
+    case = case_at_consolidation(org)
     task = only(org, case, "tong_hop")
 
     errors: list[str] = []

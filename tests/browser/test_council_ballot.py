@@ -4,21 +4,20 @@ shows the ballot step as current."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401  (fixtures)
-from tests.council_scene import MEMBERS, build_council, open_meeting, pid, ready, start_meeting
+from tests.browser.pages import Console, shot, signed_in_page
+from tests.council_scene import MEMBERS, open_meeting, pid, ready, start_meeting
 
 
-def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> None:  # noqa: F811
-    build_council(product)
+@pytest.mark.usefixtures("council")
+def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> None:
     case = start_meeting(product)
     open_meeting(product, case, absent={})
     own = next(t for t in ready(product, case, "bo_phieu") if t.assignee_id == pid(product, MEMBERS[0]))
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, MEMBERS[0])
+    page = signed_in_page(browser, server, MEMBERS[0], console)
     row = page.locator(f"tr#task-{own.id}")
     expect(row).to_have_count(1)
     expect(row.get_by_role("button", name="Nhận việc")).to_have_count(0)
@@ -40,4 +39,4 @@ def test_member_votes_in_the_browser(browser: Browser, server: str, product) -> 
     expect(page).to_have_url(f"{server}/cases/{case}")
     assert all(t.id != own.id for t in ready(product, case, "bo_phieu"))
     assert console.errors == []
-    context.close()
+    page.context.close()

@@ -8,17 +8,15 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests import dashboard_scene
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401 (fixtures)
+from tests.browser.pages import Console, shot, sign_in, signed_in_page
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-def test_manager_reassigns_an_overdue_task(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_manager_reassigns_an_overdue_task(browser: Browser, server: str, product) -> None:
     scene = dashboard_scene.build(product)
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "ld_phong")
+    page = signed_in_page(browser, server, "ld_phong", console)
     page.get_by_role("link", name="Theo dõi").click()
     expect(page.get_by_role("heading", name="Theo dõi", exact=True)).to_be_visible()
     overdue = page.locator("#list-overdue")
@@ -55,4 +53,4 @@ def test_manager_reassigns_an_overdue_task(browser: Browser, server: str, produc
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "12-ke-hoach-dien-thoai")
     assert console.errors == []
-    context.close()
+    page.context.close()

@@ -6,80 +6,16 @@ of the main pages are saved under tests/artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import shutil
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from sqlalchemy import update
-from werkzeug.serving import make_server
 
 from engine import clock
 from engine.models import HumanTask
 from engine.runtime.instances import start_instance
-from tests.browser.support import PASSWORD, deploy_drawn_process
-from webui import create_app
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-EXPECTED_REFUSAL = "Failed to load resource: the server responded with a status of 4"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    assert executable, "chromium is missing: run `make install` (it installs Debian's chromium)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def server(product) -> Iterator[str]:
-    app = create_app({"DATABASE_URL": product.url, "CLOCK_MODE": "real"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-
-
-class Console:
-    """Errors the pages print (a Content-Security-Policy violation shows up here)."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def watch(self, page: Page) -> Page:
-        def record(message: ConsoleMessage) -> None:
-            # 4xx answers (a refused form, the outsider's 404) are expected; anything else is not
-            if message.type == "error" and not message.text.startswith(EXPECTED_REFUSAL):
-                self.errors.append(message.text)
-        page.on("console", record)
-        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        return page
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/inbox")
-    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Việc của tôi")).to_be_visible()
+from tests.browser.pages import Console, shot, sign_in, signed_in_page
+from tests.browser.support import deploy_drawn_process
 
 
 def test_officer_registers_and_outsider_is_refused(browser: Browser, server: str, product) -> None:
@@ -145,9 +81,7 @@ def test_case_diagram_and_phone_layout(browser: Browser, server: str, product) -
         session.execute(update(HumanTask).where(HumanTask.instance_id == case_id)
                         .values(due_at=clock.now() - timedelta(hours=30)))
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "gv_a1")
+    page = signed_in_page(browser, server, "gv_a1", console)
     page.goto(f"{server}/cases/{case_id}")
     diagram = page.locator("#case-diagram")
     expect(diagram).to_have_attribute("data-state", "ready")
@@ -167,4 +101,4 @@ def test_case_diagram_and_phone_layout(browser: Browser, server: str, product) -
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "08-dien-thoai")
     assert console.errors == []
-    context.close()
+    page.context.close()

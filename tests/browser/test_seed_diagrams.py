@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, expect
 
 from engine.demo import seed_seed_organisation
 from engine.runtime.instances import start_instance
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401  (fixtures)
+from tests.browser.pages import Console, shot, signed_in_page
 
 CASES = [  # process, unit, start data, who looks, the step it waits at
     ("ky_ket_giao_uoc_khoi", "khoi_2_dt", None, "tp_dt", "hop_giao_uoc"),
@@ -21,7 +21,7 @@ PLANS = {"khoi_2_dt": "58/KH-PGDĐT", "cum_thpt_1": "…/KH-SGDĐT", "th_ub_bac_
 
 
 @pytest.mark.parametrize(("key", "unit", "data", "viewer", "current"), CASES)
-def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, product, key, unit, data,  # noqa: F811
+def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, product, key, unit, data,
                                                 viewer, current) -> None:
     from sqlalchemy import select
 
@@ -32,9 +32,7 @@ def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, p
         plan_id = session.scalar(select(Plan.id).where(Plan.number == PLANS[unit]))
     case_id = start_instance(product, None, key, unit, data=data, plan_id=plan_id).id
     console = Console()
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, viewer)
+    page = signed_in_page(browser, server, viewer, console, viewport=(1400, 900))
     page.goto(f"{server}/cases/{case_id}")
     diagram = page.locator("#case-diagram")
     expect(diagram).to_have_attribute("data-state", "ready")
@@ -42,4 +40,4 @@ def test_seed_process_is_drawn_on_the_case_page(browser: Browser, server: str, p
     expect(diagram.locator("g.djs-element[data-element-id^='Lane_']").first).to_be_visible()
     shot(page, f"seed-{key}")
     assert console.errors == []
-    context.close()
+    page.context.close()

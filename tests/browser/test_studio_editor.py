@@ -13,7 +13,7 @@ from sqlalchemy import select
 from engine.definitions.repository import latest_definition
 from engine.models import AuditEvent, DefinitionDraft, Instance
 from engine.runtime.instances import start_instance
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401
+from tests.browser.pages import Console, shot, sign_in, signed_in_page
 
 SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
 MILESTONE = "cac_don_vi_gui_ho_so"
@@ -56,12 +56,10 @@ def task_properties(source: bytes, task_id: str) -> dict[str, str]:
     return {p.get("name"): p.get("value") for p in task.iter(f"{SPIFF}property")}
 
 
-def test_designer_edits_validates_deploys_and_starts_a_case(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+def test_designer_edits_validates_deploys_and_starts_a_case(browser: Browser, server: str, product) -> None:
     console = Console()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    page = console.watch(context.new_page())
+    page = signed_in_page(browser, server, "thietke", console, viewport=(1400, 1000))
     page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(page, server, "thietke")
     page.goto(f"{server}/studio/")
     page.get_by_role("link", name="Sửa quy trình và bảng quyết định").click()
     page.locator("tr[data-key='dang_ky_thi_dua']").get_by_role("link", name="Sửa").click()
@@ -133,19 +131,17 @@ def test_designer_edits_validates_deploys_and_starts_a_case(browser: Browser, se
     expect(diagram).to_have_attribute("data-state", "ready")
     expect(diagram.locator(f"g.djs-element[data-element-id='{task_id}']")).to_have_count(1)
     assert console.errors == []
-    context.close()
+    page.context.close()
 
 
 def lambda_has(css_class: str):
     return re.compile(rf"(^|\s){css_class}(\s|$)")
 
 
-def test_designer_edits_a_decision_row_and_tests_it(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+def test_designer_edits_a_decision_row_and_tests_it(browser: Browser, server: str, product) -> None:
     console = Console()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    page = console.watch(context.new_page())
+    page = signed_in_page(browser, server, "thietke", console, viewport=(1400, 1000))
     page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(page, server, "thietke")
     page.goto(f"{server}/studio/decisions/eligibility_lao_dong_tien_tien/edit")
     expect(page.locator("#dmn-editor")).to_have_attribute("data-state", "ready")
     panel = page.get_by_test_id("test-panel")
@@ -174,10 +170,10 @@ def test_designer_edits_a_decision_row_and_tests_it(browser: Browser, server: st
         assert deployed is not None and deployed.version == 2
         assert b'? not in ("HTTNV", "HTXSNV", "HTNV")' in deployed.source
     assert console.errors == []
-    context.close()
+    page.context.close()
 
 
-def test_non_designer_cannot_reach_the_studio(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+def test_non_designer_cannot_reach_the_studio(browser: Browser, server: str, product) -> None:
     console = Console()
     page = console.watch(browser.new_context(locale="vi-VN").new_page())
     sign_in(page, server, "cv_phong")
@@ -189,11 +185,9 @@ def test_non_designer_cannot_reach_the_studio(browser: Browser, server: str, pro
         expect(page.locator("#bpmn-editor, #dmn-editor")).to_have_count(0)
 
 
-def test_timers_scripts_and_conditions_in_the_panel(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+def test_timers_scripts_and_conditions_in_the_panel(browser: Browser, server: str, product) -> None:
     console = Console()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "thietke")
+    page = signed_in_page(browser, server, "thietke", console, viewport=(1400, 1000))
     page.goto(f"{server}/studio/processes/mau_nhac_han_leo_thang/edit")
     expect(page.locator("#bpmn-editor")).to_have_attribute("data-state", "ready")
     pick(page, "nhac_truoc_han")
@@ -236,14 +230,12 @@ def test_timers_scripts_and_conditions_in_the_panel(browser: Browser, server: st
     open_group(page, "Điều kiện rẽ nhánh")
     expect(page.get_by_label("Điều kiện (biểu thức Python)")).to_have_value("ket_qua == 'dong_y'")
     assert console.errors == []
-    context.close()
+    page.context.close()
 
 
-def test_new_process_with_a_lane_bound_to_a_role(browser: Browser, server: str, product) -> None:  # noqa: F811 (fixtures)
+def test_new_process_with_a_lane_bound_to_a_role(browser: Browser, server: str, product) -> None:
     console = Console()
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "thietke")
+    page = signed_in_page(browser, server, "thietke", console, viewport=(1400, 1000))
     page.goto(f"{server}/studio/editor")
     page.get_by_role("link", name="Quy trình mới").click()
     expect(page.locator("#bpmn-editor")).to_have_attribute("data-state", "ready")
@@ -268,4 +260,4 @@ def test_new_process_with_a_lane_bound_to_a_role(browser: Browser, server: str, 
         root = etree.fromstring(draft.source)
         assert root.xpath("//*[@id=$id]/@name", id=lane_id) == ["Hiệu trưởng"]
     assert console.errors == []
-    context.close()
+    page.context.close()

@@ -7,21 +7,19 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from engine.runtime.instances import start_instance
+from tests.browser.pages import Console, shot, signed_in_page
 from tests.browser.support import FIXTURES, deploy_drawn_process
-from tests.browser.test_officer_flow import Console, browser, server, shot, sign_in  # noqa: F401 (fixtures)
 from tests.deadline_cases import deadline_process, make_plan
 from tests.helpers import deploy_bytes
 
 
-def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str, product) -> None:
     key = deploy_drawn_process(product)
     source = (FIXTURES / "web_minh_chung.bpmn").read_bytes()
     deploy_bytes(product, "web_minh_chung.bpmn",
                  source.replace("Hiệu trưởng xác nhận".encode(), "Hiệu trưởng phê duyệt".encode()), by="thietke")
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "thietke")
+    page = signed_in_page(browser, server, "thietke", console)
     page.goto(f"{server}/studio/")
     page.get_by_role("link", name="Thư viện quy trình").click()
     page.get_by_role("link", name="Nộp minh chứng thi đua").click()
@@ -38,19 +36,17 @@ def test_designer_compares_versions_on_the_diagram(browser: Browser, server: str
                ).to_have_count(1)
     shot(page, "20-so-sanh-phien-ban")
     assert console.errors == []
-    context.close()
+    page.context.close()
     assert key == "web_minh_chung"
 
 
-def test_designer_moves_a_milestone_after_seeing_the_count(browser: Browser, server: str, product) -> None:  # noqa: F811
+def test_designer_moves_a_milestone_after_seeing_the_count(browser: Browser, server: str, product) -> None:
     deploy_bytes(product, "han_nop.bpmn", deadline_process("han_nop"), by="thietke")
     plan_id = make_plan(product, "10/KH-TRINH-DUYET")
     for _ in range(3):
         start_instance(product, None, "han_nop", "th_a", plan_id=plan_id)
     console = Console()
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    page = console.watch(context.new_page())
-    sign_in(page, server, "thietke")
+    page = signed_in_page(browser, server, "thietke", console)
     page.goto(f"{server}/studio/plans")
     page.get_by_role("link", name="10/KH-TRINH-DUYET").click()
     row = page.get_by_test_id("milestones").locator("tr[data-key='nop_ho_so']")
@@ -64,4 +60,4 @@ def test_designer_moves_a_milestone_after_seeing_the_count(browser: Browser, ser
            ).to_have_value("29/05/2026")
     expect(page.locator(".gantt-row[data-key='nop_ho_so'] .gantt-when")).to_contain_text("29/05/2026")
     assert console.errors == []
-    context.close()
+    page.context.close()

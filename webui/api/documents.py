@@ -10,14 +10,14 @@ from flask import jsonify, request
 
 from engine import clock
 from engine.authz import visible_instance
-from engine.documents import available, generate, kind_for
-from engine.documents.case_data import letter_choices, source_for_case, source_for_unit, visible_unit
+from engine.documents import kind_for
+from engine.documents.case_data import case_document, case_documents_available, unit_document, visible_unit
 from engine.documents.source import MissingData
 from engine.errors import BadRequest
 from webui.api import api, authenticated, db, viewer_in
 from webui.api.instances import int_arg
 from webui.api.openapi import add_paths, op
-from webui.documents import case_label, send_document
+from webui.documents import send_document
 
 FILE = {"description": "the document (Word or Excel)", "content": {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
@@ -33,9 +33,7 @@ def _missing(exc: MissingData) -> Any:
 def documents_of_case(instance_id: int) -> Any:
     with db().transaction() as session:
         instance = visible_instance(session, viewer_in(session), instance_id)
-        source = source_for_case(session, instance, clock.now_local().date())
-        found = available(source)
-        letters = letter_choices(session, source.single())
+        found, letters = case_documents_available(session, instance, clock.now_local().date())
     out = []
     for kind, formats in found:
         item: dict[str, Any] = {"kind": kind.code, "title": kind.title, "formats": formats, "urls": {
@@ -53,11 +51,9 @@ def documents_of_case(instance_id: int) -> Any:
 def document_of_case(instance_id: int, kind: str, ext: str) -> Any:
     with db().transaction() as session:
         instance = visible_instance(session, viewer_in(session), instance_id)
-        kind_for(kind, ext)
         try:
-            document = generate(kind, ext, source_for_case(session, instance, clock.now_local().date(),
-                                                           request.args.get("cap", "").strip() or None),
-                                case_label(instance))
+            document = case_document(session, instance, kind, ext, clock.now_local().date(),
+                                     request.args.get("cap", "").strip() or None)
         except MissingData as exc:
             return _missing(exc)
     return send_document(document)
@@ -74,10 +70,8 @@ def document_of_unit(code: str, kind: str, ext: str) -> Any:
         if plan_id is None and not year:
             raise BadRequest("say which cases: ?plan=<id> or ?school_year=2023-2024", field="plan")
         try:
-            kind_for(kind, ext, per_unit=True)
-            source = source_for_unit(session, viewer, code, plan_id=plan_id, school_year=year,
+            document = unit_document(session, viewer, unit, kind, ext, plan_id=plan_id, school_year=year,
                                      today=clock.now_local().date())
-            document = generate(kind, ext, source, f"{unit.name} - {year or f'kế hoạch {plan_id}'}")
         except MissingData as exc:
             return _missing(exc)
     return send_document(document)

@@ -15,7 +15,7 @@ import "./studio.css";
 import spiffworkflow from "./spiffworkflow.json";
 import TdktPropertiesProvider from "./tdkt-properties.js";
 import { withDiagram } from "./layout.js";
-import { getJSON, pageData, post, setStatus, showProblems } from "./studio-common.js";
+import { getJSON, pageData, setOrigin, showProblems, startEditor, wireToolbar } from "./studio-common.js";
 
 const container = document.getElementById("bpmn-editor");
 
@@ -93,52 +93,6 @@ async function start() {
     return xml;
   }
 
-  function keyNow() {
-    return page.key || processId(modeler);
-  }
-
-  async function call(action) {
-    const key = keyNow();
-    if (!key) { setStatus("error", messages.noKey); return null; }
-    setStatus("info", messages.working);
-    const result = await post(page.api + encodeURIComponent(key) + "/" + action, await currentXml());
-    placeProblems(result.data.problems || []);
-    return result;
-  }
-
-  async function validate() {
-    const result = await call("validate");
-    if (!result) { return; }
-    if (result.status !== 200) { setStatus("error", result.data.error.message); return; }
-    const count = result.data.problems.length;
-    setStatus(count ? "error" : "success", count ? messages.problemsFound.replace("%(count)s", count) : messages.valid);
-  }
-
-  async function saveDraft() {
-    const result = await call("draft");
-    if (!result) { return; }
-    if (result.status !== 200) { setStatus("error", result.data.error.message); return; }
-    const count = result.data.problems.length;
-    setStatus(count ? "warning" : "success", count ? messages.savedWithProblems.replace("%(count)s", count)
-      : messages.saved);
-    document.getElementById("editor-origin").textContent = messages.originDraft;
-  }
-
-  async function deploy() {
-    if (!window.confirm(messages.confirmDeploy)) { return; }
-    const result = await call("deploy");
-    if (!result) { return; }
-    if (result.status === 200 || result.status === 201) {
-      const version = result.data.version;
-      setStatus("success", (result.data.created ? messages.deployed : messages.unchanged).replace("%(version)s", version));
-      document.getElementById("editor-origin").textContent = messages.originVersion.replace("%(version)s", version);
-      container.setAttribute("data-deployed-version", String(version));
-      if (!page.key) { page.key = result.data.key; }
-      return;
-    }
-    setStatus("error", result.data.error.message);
-  }
-
   const response = await fetch(container.getAttribute("data-source"), { credentials: "same-origin" });
   if (!response.ok) { throw new Error(String(response.status)); }
   const origin = response.headers.get("X-Tdkt-Origin") || "";
@@ -147,22 +101,10 @@ async function start() {
   canvas.zoom("fit-viewport", "auto");
   const originText = origin === "draft" ? messages.originDraft : origin === "new" ? messages.originNew
     : messages.originVersion.replace("%(version)s", origin.replace(/^v/, ""));
-  document.getElementById("editor-origin").textContent = originText + (laidOut ? " · " + messages.laidOut : "");
-
-  document.getElementById("btn-validate").addEventListener("click", () => validate().catch(fail));
-  document.getElementById("btn-save").addEventListener("click", () => saveDraft().catch(fail));
-  document.getElementById("btn-deploy").addEventListener("click", () => deploy().catch(fail));
+  setOrigin(originText + (laidOut ? " · " + messages.laidOut : ""));
+  wireToolbar({ container, page, currentXml, placeProblems, keyNow: () => page.key || processId(modeler) });
   container.setAttribute("data-state", "ready");
   window.tdktModeler = modeler; // for the browser tests and the console
 }
 
-function fail(error) {
-  setStatus("error", String(error && error.message ? error.message : error));
-}
-
-if (container) {
-  start().catch((error) => {
-    container.setAttribute("data-state", "error");
-    fail(error);
-  });
-}
+startEditor(container, start);

@@ -10,7 +10,7 @@ import "dmn-js/dist/assets/dmn-js-decision-table-controls.css";
 import "dmn-js/dist/assets/dmn-js-literal-expression.css";
 import "dmn-js/dist/assets/dmn-font/css/dmn-embedded.css";
 import "./studio.css";
-import { pageData, post, setStatus, showProblems } from "./studio-common.js";
+import { fail, pageData, post, setOrigin, showProblems, startEditor, wireToolbar } from "./studio-common.js";
 
 const container = document.getElementById("dmn-editor");
 const NOT_VARIABLES = new Set(["and", "or", "not", "in", "is", "if", "else", "None", "True", "False", "len",
@@ -67,40 +67,6 @@ async function start() {
     });
     showProblems(problems, messages, pick);
     container.setAttribute("data-problems", String(problems.length));
-  }
-
-  async function call(action) {
-    setStatus("info", messages.working);
-    const result = await post(page.api + encodeURIComponent(page.key) + "/" + action, await currentXml());
-    placeProblems(result.data.problems || []);
-    if (result.status >= 400) { setStatus("error", result.data.error.message); return null; }
-    return result;
-  }
-
-  async function validate() {
-    const result = await call("validate");
-    if (!result) { return; }
-    const count = result.data.problems.length;
-    setStatus(count ? "error" : "success", count ? messages.problemsFound.replace("%(count)s", count) : messages.valid);
-  }
-
-  async function saveDraft() {
-    const result = await call("draft");
-    if (!result) { return; }
-    const count = result.data.problems.length;
-    setStatus(count ? "warning" : "success", count ? messages.savedWithProblems.replace("%(count)s", count)
-      : messages.saved);
-    document.getElementById("editor-origin").textContent = messages.originDraft;
-  }
-
-  async function deploy() {
-    if (!window.confirm(messages.confirmDeploy)) { return; }
-    const result = await call("deploy");
-    if (!result) { return; }
-    const version = result.data.version;
-    setStatus("success", (result.data.created ? messages.deployed : messages.unchanged).replace("%(version)s", version));
-    document.getElementById("editor-origin").textContent = messages.originVersion.replace("%(version)s", version);
-    container.setAttribute("data-deployed-version", String(version));
   }
 
   async function renderFields() {
@@ -160,8 +126,8 @@ async function start() {
   await modeler.importXML(await response.text());
   const table = modeler.getViews().find((view) => view.type === "decisionTable");
   if (table) { await modeler.open(table); }
-  document.getElementById("editor-origin").textContent = origin === "draft" ? messages.originDraft
-    : origin.startsWith("v") ? messages.originVersion.replace("%(version)s", origin.slice(1)) : messages.originFile;
+  setOrigin(origin === "draft" ? messages.originDraft
+    : origin.startsWith("v") ? messages.originVersion.replace("%(version)s", origin.slice(1)) : messages.originFile);
   await renderFields();
   let pending = null;
   modeler.on("views.changed", () => renderFields());
@@ -172,21 +138,10 @@ async function start() {
       pending = setTimeout(() => renderFields(), 300);
     });
   }
-  document.getElementById("btn-validate").addEventListener("click", () => validate().catch(fail));
-  document.getElementById("btn-save").addEventListener("click", () => saveDraft().catch(fail));
-  document.getElementById("btn-deploy").addEventListener("click", () => deploy().catch(fail));
+  wireToolbar({ container, page, currentXml, placeProblems });
   document.getElementById("test-form").addEventListener("submit", (event) => runTest(event).catch(fail));
   container.setAttribute("data-state", "ready");
   window.tdktDmnModeler = modeler;
 }
 
-function fail(error) {
-  setStatus("error", String(error && error.message ? error.message : error));
-}
-
-if (container) {
-  start().catch((error) => {
-    container.setAttribute("data-state", "error");
-    fail(error);
-  });
-}
+startEditor(container, start);

@@ -64,3 +64,69 @@ export function showProblems(problems, messages, onPick) {
   section.setAttribute("data-count", String(problems.length));
   section.hidden = problems.length === 0;
 }
+
+export function setOrigin(text) {
+  document.getElementById("editor-origin").textContent = text;
+}
+
+// Report an unexpected failure (network, server without JSON) on the status line.
+export function fail(error) {
+  setStatus("error", String(error && error.message ? error.message : error));
+}
+
+// Run the editor's `start()` when its container is on the page; a failed start marks the container.
+export function startEditor(container, start) {
+  if (!container) { return; }
+  start().catch((error) => {
+    container.setAttribute("data-state", "error");
+    fail(error);
+  });
+}
+
+// The toolbar's validate / save draft / deploy buttons, posting the editor's current XML to
+// `page.api + key + "/" + action`; the problems the server reports go to `placeProblems(problems)`.
+// `keyNow()` gives the definition's key (a new process takes it from its diagram).
+export function wireToolbar({ container, page, currentXml, placeProblems, keyNow = () => page.key }) {
+  const messages = page.messages;
+
+  async function call(action) {
+    const key = keyNow();
+    if (!key) { setStatus("error", messages.noKey); return null; }
+    setStatus("info", messages.working);
+    const result = await post(page.api + encodeURIComponent(key) + "/" + action, await currentXml());
+    placeProblems(result.data.problems || []);
+    if (result.status >= 400) { setStatus("error", result.data.error.message); return null; }
+    return result;
+  }
+
+  async function validate() {
+    const result = await call("validate");
+    if (!result) { return; }
+    const count = result.data.problems.length;
+    setStatus(count ? "error" : "success", count ? messages.problemsFound.replace("%(count)s", count) : messages.valid);
+  }
+
+  async function saveDraft() {
+    const result = await call("draft");
+    if (!result) { return; }
+    const count = result.data.problems.length;
+    setStatus(count ? "warning" : "success", count ? messages.savedWithProblems.replace("%(count)s", count)
+      : messages.saved);
+    setOrigin(messages.originDraft);
+  }
+
+  async function deploy() {
+    if (!window.confirm(messages.confirmDeploy)) { return; }
+    const result = await call("deploy");
+    if (!result) { return; }
+    const version = result.data.version;
+    setStatus("success", (result.data.created ? messages.deployed : messages.unchanged).replace("%(version)s", version));
+    setOrigin(messages.originVersion.replace("%(version)s", version));
+    container.setAttribute("data-deployed-version", String(version));
+    if (!page.key) { page.key = result.data.key; }
+  }
+
+  document.getElementById("btn-validate").addEventListener("click", () => validate().catch(fail));
+  document.getElementById("btn-save").addEventListener("click", () => saveDraft().catch(fail));
+  document.getElementById("btn-deploy").addEventListener("click", () => deploy().catch(fail));
+}

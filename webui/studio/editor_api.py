@@ -96,6 +96,13 @@ def _body(name: str) -> bytes:
     return data
 
 
+def _posted_file(collection: str, key: str) -> tuple[str, str, bytes]:
+    """The editor's kind (bpmn/dmn), the file name and the XML body of a validate/draft/deploy call."""
+    kind = _kind(collection)
+    name = drafts.file_name(_key(key), kind)
+    return kind, name, _body(name)
+
+
 def _owner_json(s: Any, person: Person, key: str) -> dict[str, Any]:
     owner = owner_unit(s, key)
     return {"owner": owner.name if owner else None, "may_deploy": may_deploy(s, person, key)}
@@ -130,9 +137,8 @@ def definition_source(s: Any, viewer: Any, collection: str, key: str) -> Any:
 @designer_view
 def validate(s: Any, viewer: Any, collection: str, key: str) -> Any:
     """Every problem deploying this file would report (nothing is stored)."""
-    kind = _kind(collection)
-    name = drafts.file_name(_key(key), kind)
-    checked = drafts.check_source(s, _body(name), name)
+    name, data = _posted_file(collection, key)[1:]
+    checked = drafts.check_source(s, data, name)
     return jsonify({"kind": checked.kind, "keys": checked.keys,
                     "problems": [problem_json(p) for p in checked.problems]})
 
@@ -141,9 +147,7 @@ def validate(s: Any, viewer: Any, collection: str, key: str) -> Any:
 @studio_api
 @designer_view
 def save_draft(s: Any, viewer: Any, collection: str, key: str) -> Any:
-    kind = _kind(collection)
-    name = drafts.file_name(_key(key), kind)
-    data = _body(name)
+    kind, name, data = _posted_file(collection, key)
     require_owner(s, viewer.person, [key])
     checked = drafts.save_draft(s, key, kind, data, viewer.person)
     return jsonify({"saved": True, "key": key, "problems": [problem_json(p) for p in checked.problems],
@@ -155,9 +159,7 @@ def save_draft(s: Any, viewer: Any, collection: str, key: str) -> Any:
 @designer_view
 def deploy(s: Any, viewer: Any, collection: str, key: str) -> Any:
     """Validate and deploy as a new version (audited); the draft is removed. Running cases keep theirs."""
-    kind = _kind(collection)
-    name = drafts.file_name(_key(key), kind)
-    data = _body(name)
+    kind, name, data = _posted_file(collection, key)
     require_owner(s, viewer.person, [key])
     checked = drafts.check_source(s, data, name)
     if checked.kind != kind:
