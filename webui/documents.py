@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.authz import visible_instance
-from engine.documents import KINDS, Generated, available, generate, kind_for
+from engine.documents import Generated, available, generate, kind_for
 from engine.documents.case_data import letter_choices, source_for_case, source_for_unit, visible_unit
 from engine.documents.source import MissingData
+from engine.errors import EngineError
 from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
 from webui.errors import error_page
@@ -60,7 +61,7 @@ def case_document(instance_id: int, kind: str, ext: str) -> Any:
             document = generate(kind, ext, source_for_case(s, instance, clock.now_local().date(), letter_arg()),
                                 case_label(instance))
         except MissingData as exc:
-            return error_page(409, missing_text(exc))
+            return error_page(409, missing_text(exc), _("Not ready yet"))
     return send_document(document)
 
 
@@ -88,7 +89,7 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
                                      today=clock.now_local().date())
             document = generate(kind, ext, source, f"{unit.name} - {year or f'kế hoạch {plan_id}'}")
         except MissingData as exc:
-            return error_page(409, missing_text(exc))
+            return error_page(409, missing_text(exc), _("Not ready yet"))
     return send_document(document)
 
 
@@ -124,10 +125,23 @@ def case_documents(instance_id: int) -> list[dict[str, Any]]:
 @bp.app_template_global()
 def unit_document_links(plan_id: int) -> list[dict[str, Any]]:
     """For the plan page: the lists of the plan's cases each unit where the viewer holds a role can gather
-    (its cases and those of the units below): [{"unit", "links": [(title, format, url)]}]."""
+    (its cases and those of the units below): [{"unit", "links": [(title, format, url)]}].
+
+    Only the lists the unit has the data for are linked (a unit with no case of the plan gets no line), so
+    no link leads to a "not ready yet" page."""
+    out = []
     with viewer_transaction() as (s, viewer):
         units = s.scalars(select(Unit).where(Unit.id.in_({unit_id for _role, unit_id in viewer.memberships}))
                           .order_by(Unit.name)).all()
-        return [{"unit": unit.name, "links": [
-            (kind.title, ext, url_for("documents.unit_document", code=unit.code, kind=kind.code, ext=ext, plan=plan_id))
-            for kind in KINDS.values() if kind.per_unit for ext in kind.formats]} for unit in units]
+        today = clock.now_local().date()
+        for unit in units:
+            try:
+                found = available(source_for_unit(s, viewer, unit.code, plan_id=plan_id, school_year=None,
+                                                  today=today))
+            except EngineError:  # too many cases to gather on one page: the unit's line is left out
+                continue
+            links = [(kind.title, ext, url_for("documents.unit_document", code=unit.code, kind=kind.code, ext=ext,
+                                               plan=plan_id)) for kind, formats in found for ext in formats]
+            if links:
+                out.append({"unit": unit.name, "links": links})
+    return out
