@@ -150,7 +150,7 @@ def test_unit_documents_gather_the_cases_below(product, app):
     nothing = officer.get("/units/phong_hd/documents/danh_sach_trich_ngang.xlsx?school_year=2019-2020")
     assert nothing.status_code == 409 and "Chưa có danh sách" in nothing.get_data(as_text=True)
     assert "Chưa đủ dữ liệu" in nothing.get_data(as_text=True)  # not "Dữ liệu vừa thay đổi": nothing changed
-    other_plan = _plan(product, "KH-TL-2023-B")  # no case of it anywhere: the plan page links no list that would be empty
+    other_plan = _plan(product, "KH-TL-2023-B")  # no case of it: the plan page links no list that would be empty
     assert 'data-testid="unit-documents"' not in officer.get(f"/plans/{other_plan}").get_data(as_text=True)
 
 
