@@ -284,3 +284,29 @@ def test_a_draft_too_large_for_the_cookie_is_refused(app, case):
                                                      "chuc_vu": secrets.token_urlsafe(1500)})
     assert refused.status_code == 413 and "Bản nháp quá dài" in text(refused)
     assert user.get("/inbox").status_code == 200  # still signed in: the session cookie was not overfilled
+
+
+def test_case_history_tells_deadline_events_in_words(app, product, case):
+    """Overdue notices, escalations and rescheduling read as sentences in the history, not as engine codes."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine import clock
+    from engine.models import HumanTask
+    from engine.runtime.context import audit
+    from engine.runtime.deadlines import send_due_reminders
+
+    with product.transaction() as s:
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case)
+                  .values(due_at=clock.now() - timedelta(days=2)))
+    send_due_reminders(product)
+    with product.transaction() as s:  # as escalate() and a moved milestone write them
+        audit(s, "task.escalated", instance_id=case, note="Trường chưa nộp đúng hạn.", role="lanh_dao_phong")
+        audit(s, "case.rescheduled", instance_id=case, plan_id=1, milestone="dang_ky", timers=0, tasks=1)
+    page = text(as_user(app, "gv_a1").get(f"/cases/{case}"))
+    assert "Công việc «Đăng ký danh hiệu thi đua» đã quá hạn: đã báo người xử lý." in page
+    assert "Đã báo cáo cấp trên về công việc" in page and "Trường chưa nộp đúng hạn." in page
+    assert "hạn của hồ sơ đã được tính lại" in page
+    for code in ("task.overdue", "task.escalated", "case.rescheduled"):
+        assert f'data-action="{code}"' in page and f">{code}<" not in page
