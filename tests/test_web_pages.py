@@ -310,3 +310,23 @@ def test_case_history_tells_deadline_events_in_words(app, product, case):
     assert "hạn của hồ sơ đã được tính lại" in page
     for code in ("task.overdue", "task.escalated", "case.rescheduled"):
         assert f'data-action="{code}"' in page and f">{code}<" not in page
+
+
+def test_a_plan_deadline_reads_as_its_last_day_everywhere(app, product, case):
+    """"Trước ngày 11/11/2026" is stored as 11/11/2026 00:00 (+07:00): the inbox, the task, the case and the
+    dashboard's overdue list say "10/11/2026", as the plan page does, not "11/11/2026 00:00"."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select, update
+
+    from engine.models import HumanTask
+
+    due = datetime(2026, 11, 11, tzinfo=timezone(timedelta(hours=7)))
+    with product.transaction() as s:
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case).values(due_at=due))
+        task_id = s.scalars(select(HumanTask.id).where(HumanTask.instance_id == case)).one()
+    teacher, manager = as_user(app, "gv_a1"), as_user(app, "ld_phong")
+    for page in (text(teacher.get("/inbox")), text(teacher.get(f"/tasks/{task_id}")),
+                 text(teacher.get(f"/cases/{case}")), text(manager.get("/dashboard"))):
+        assert "10/11/2026" in page
+        assert "11/11/2026 00:00" not in page
