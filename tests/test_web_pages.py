@@ -330,3 +330,18 @@ def test_a_plan_deadline_reads_as_its_last_day_everywhere(app, product, case):
                  text(teacher.get(f"/cases/{case}")), text(manager.get("/dashboard"))):
         assert "10/11/2026" in page
         assert "11/11/2026 00:00" not in page
+
+
+def test_current_tasks_name_their_unit_when_it_is_not_the_cases(app, product, case):
+    """A block's case has one signing task per member school: each line says which school holds it."""
+    from sqlalchemy import select, update
+
+    from engine.models import HumanTask, Unit
+
+    page = text(as_user(app, "ld_phong").get(f"/cases/{case}"))
+    assert 'data-testid="task-unit"' not in page  # the task is in the case's own school: nothing to add
+    with product.transaction() as s:
+        other = s.scalar(select(Unit.id).where(Unit.code == "th_b"))
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case).values(unit_id=other))
+    page = text(as_user(app, "ld_phong").get(f"/cases/{case}"))
+    assert '<span class="muted" data-testid="task-unit">· Trường Tiểu học Kim Đồng</span>' in page
