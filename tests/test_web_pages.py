@@ -345,3 +345,17 @@ def test_current_tasks_name_their_unit_when_it_is_not_the_cases(app, product, ca
         s.execute(update(HumanTask).where(HumanTask.instance_id == case).values(unit_id=other))
     page = text(as_user(app, "ld_phong").get(f"/cases/{case}"))
     assert '<span class="muted" data-testid="task-unit">· Trường Tiểu học Kim Đồng</span>' in page
+
+
+def test_case_page_names_its_plan_by_number(app, product):
+    """The case header shows the plan's number and title linking to the plan page, not its database id."""
+    from sqlalchemy import select
+
+    from engine.models import Plan
+
+    with product.transaction() as session:
+        plan_id = session.scalar(select(Plan.id).where(Plan.number == "85/KH-PGD&ĐT"))
+    case_id = start_instance(product, None, "dang_ky_thi_dua", "th_a", plan_id=plan_id).id
+    page = text(as_user(app, "gv_a1").get(f"/cases/{case_id}"))
+    assert f'<a href="/plans/{plan_id}" data-testid="case-plan">85/KH-PGD&amp;ĐT</a>' in page
+    assert "Công tác Thi đua - Khen thưởng" in page and f"Kế hoạch số {plan_id}" not in page
