@@ -102,9 +102,9 @@ def _nomination(name, unit_name):
             "thanh_tich": f"Thành tích của {name}"}
 
 
-def _plan(db) -> int:
+def _plan(db, number: str = "KH-TL-2023") -> int:
     now = clock.now()
-    spec = PlanSpec(number="KH-TL-2023", title="Kế hoạch thi đua năm học 2023-2024", school_year="2023-2024",
+    spec = PlanSpec(number=number, title="Kế hoạch thi đua năm học 2023-2024", school_year="2023-2024",
                     issuing_unit="phong_hd", issuer="Phòng GDĐT quận Hà Đông", issue_date=now.date(),
                     milestones=[MilestoneSpec("tong_ket", "Tổng kết", now + timedelta(days=30), None)])
     with db.transaction() as session:
@@ -149,6 +149,9 @@ def test_unit_documents_gather_the_cases_below(product, app):
     assert officer.get("/units/phong_hd/documents/danh_sach_trich_ngang.xlsx?plan=abc").status_code == 400
     nothing = officer.get("/units/phong_hd/documents/danh_sach_trich_ngang.xlsx?school_year=2019-2020")
     assert nothing.status_code == 409 and "Chưa có danh sách" in nothing.get_data(as_text=True)
+    assert "Chưa đủ dữ liệu" in nothing.get_data(as_text=True)  # not "Dữ liệu vừa thay đổi": nothing changed
+    other_plan = _plan(product, "KH-TL-2023-B")  # no case of it: the plan page links no list that would be empty
+    assert 'data-testid="unit-documents"' not in officer.get(f"/plans/{other_plan}").get_data(as_text=True)
 
 
 def test_unit_documents_over_the_api(product, client, token):

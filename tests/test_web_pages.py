@@ -284,3 +284,78 @@ def test_a_draft_too_large_for_the_cookie_is_refused(app, case):
                                                      "chuc_vu": secrets.token_urlsafe(1500)})
     assert refused.status_code == 413 and "Bản nháp quá dài" in text(refused)
     assert user.get("/inbox").status_code == 200  # still signed in: the session cookie was not overfilled
+
+
+def test_case_history_tells_deadline_events_in_words(app, product, case):
+    """Overdue notices, escalations and rescheduling read as sentences in the history, not as engine codes."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine import clock
+    from engine.models import HumanTask
+    from engine.runtime.context import audit
+    from engine.runtime.deadlines import send_due_reminders
+
+    with product.transaction() as s:
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case)
+                  .values(due_at=clock.now() - timedelta(days=2)))
+    send_due_reminders(product)
+    with product.transaction() as s:  # as escalate() and a moved milestone write them
+        audit(s, "task.escalated", instance_id=case, note="Trường chưa nộp đúng hạn.", role="lanh_dao_phong")
+        audit(s, "case.rescheduled", instance_id=case, plan_id=1, milestone="dang_ky", timers=0, tasks=1)
+    page = text(as_user(app, "gv_a1").get(f"/cases/{case}"))
+    assert "Công việc «Đăng ký danh hiệu thi đua» đã quá hạn: đã báo người xử lý." in page
+    assert "Đã báo cáo cấp trên về công việc" in page and "Trường chưa nộp đúng hạn." in page
+    assert "hạn của hồ sơ đã được tính lại" in page
+    for code in ("task.overdue", "task.escalated", "case.rescheduled"):
+        assert f'data-action="{code}"' in page and f">{code}<" not in page
+
+
+def test_a_plan_deadline_reads_as_its_last_day_everywhere(app, product, case):
+    """"Trước ngày 11/11/2026" is stored as 11/11/2026 00:00 (+07:00): the inbox, the task, the case and the
+    dashboard's overdue list say "10/11/2026", as the plan page does, not "11/11/2026 00:00"."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select, update
+
+    from engine.models import HumanTask
+
+    due = datetime(2026, 11, 11, tzinfo=timezone(timedelta(hours=7)))
+    with product.transaction() as s:
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case).values(due_at=due))
+        task_id = s.scalars(select(HumanTask.id).where(HumanTask.instance_id == case)).one()
+    teacher, manager = as_user(app, "gv_a1"), as_user(app, "ld_phong")
+    for page in (text(teacher.get("/inbox")), text(teacher.get(f"/tasks/{task_id}")),
+                 text(teacher.get(f"/cases/{case}")), text(manager.get("/dashboard"))):
+        assert "10/11/2026" in page
+        assert "11/11/2026 00:00" not in page
+
+
+def test_current_tasks_name_their_unit_when_it_is_not_the_cases(app, product, case):
+    """A block's case has one signing task per member school: each line says which school holds it."""
+    from sqlalchemy import select, update
+
+    from engine.models import HumanTask, Unit
+
+    page = text(as_user(app, "ld_phong").get(f"/cases/{case}"))
+    assert 'data-testid="task-unit"' not in page  # the task is in the case's own school: nothing to add
+    with product.transaction() as s:
+        other = s.scalar(select(Unit.id).where(Unit.code == "th_b"))
+        s.execute(update(HumanTask).where(HumanTask.instance_id == case).values(unit_id=other))
+    page = text(as_user(app, "ld_phong").get(f"/cases/{case}"))
+    assert '<span class="muted" data-testid="task-unit">· Trường Tiểu học Kim Đồng</span>' in page
+
+
+def test_case_page_names_its_plan_by_number(app, product):
+    """The case header shows the plan's number and title linking to the plan page, not its database id."""
+    from sqlalchemy import select
+
+    from engine.models import Plan
+
+    with product.transaction() as session:
+        plan_id = session.scalar(select(Plan.id).where(Plan.number == "85/KH-PGD&ĐT"))
+    case_id = start_instance(product, None, "dang_ky_thi_dua", "th_a", plan_id=plan_id).id
+    page = text(as_user(app, "gv_a1").get(f"/cases/{case_id}"))
+    assert f'<a href="/plans/{plan_id}" data-testid="case-plan">85/KH-PGD&amp;ĐT</a>' in page
+    assert "Công tác Thi đua - Khen thưởng" in page and f"Kế hoạch số {plan_id}" not in page

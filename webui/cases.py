@@ -13,7 +13,7 @@ from engine.attachments import attachment_path, case_attachment, case_attachment
 from engine.authz import is_candidate, visible_instance
 from engine.definitions.problems import DefinitionError
 from engine.errors import EngineError
-from engine.models import LIVE_STATUSES
+from engine.models import LIVE_STATUSES, Plan
 from engine.runtime import instances as lifecycle
 from webui.auth import db, login_required, viewer_transaction
 from webui.errors import error_text
@@ -45,6 +45,7 @@ def show(instance_id: int) -> Any:
         manager = instance.unit_id in viewer.manage_unit_ids
         context = {
             "instance": instance, "definition": definition, "unit": instance.unit,
+            "plan": s.get(Plan, instance.plan_id) if instance.plan_id else None,
             "started_by": person_name(s, instance.started_by_id), "steps": steps,
             "show_diagram": root is not None, "has_drawing": root is not None and has_diagram(root),
             "markers": json.dumps(markers),

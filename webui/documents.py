@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from engine import clock
 from engine.authz import visible_instance
-from engine.documents import KINDS, Generated, case_data, kind_for
+from engine.documents import Generated, case_data, kind_for
 from engine.documents.source import MissingData
+from engine.errors import EngineError
 from engine.models import Unit
 from webui.auth import login_required, viewer_transaction
 from webui.errors import error_page
@@ -53,7 +54,7 @@ def case_document(instance_id: int, kind: str, ext: str) -> Any:
         try:
             document = case_data.case_document(s, instance, kind, ext, clock.now_local().date(), letter_arg())
         except MissingData as exc:
-            return error_page(409, missing_text(exc))
+            return error_page(409, missing_text(exc), _("Not ready yet"))
     return send_document(document)
 
 
@@ -79,7 +80,7 @@ def unit_document(code: str, kind: str, ext: str) -> Any:
             document = case_data.unit_document(s, viewer, unit, kind, ext, plan_id=plan_id, school_year=year,
                                         today=clock.now_local().date())
         except MissingData as exc:
-            return error_page(409, missing_text(exc))
+            return error_page(409, missing_text(exc), _("Not ready yet"))
     return send_document(document)
 
 
@@ -113,10 +114,22 @@ def case_documents(instance_id: int) -> list[dict[str, Any]]:
 @bp.app_template_global()
 def unit_document_links(plan_id: int) -> list[dict[str, Any]]:
     """For the plan page: the lists of the plan's cases each unit where the viewer holds a role can gather
-    (its cases and those of the units below): [{"unit", "links": [(title, format, url)]}]."""
+    (its cases and those of the units below): [{"unit", "links": [(title, format, url)]}].
+
+    Only the lists the unit has the data for are linked (a unit with no case of the plan gets no line), so
+    no link leads to a "not ready yet" page."""
+    out = []
     with viewer_transaction() as (s, viewer):
         units = s.scalars(select(Unit).where(Unit.id.in_({unit_id for _role, unit_id in viewer.memberships}))
                           .order_by(Unit.name)).all()
-        return [{"unit": unit.name, "links": [
-            (kind.title, ext, url_for("documents.unit_document", code=unit.code, kind=kind.code, ext=ext, plan=plan_id))
-            for kind in KINDS.values() if kind.per_unit for ext in kind.formats]} for unit in units]
+        today = clock.now_local().date()
+        for unit in units:
+            try:
+                found = case_data.unit_documents_available(s, viewer, unit, plan_id=plan_id, today=today)
+            except EngineError:  # too many cases to gather on one page: the unit's line is left out
+                continue
+            links = [(kind.title, ext, url_for("documents.unit_document", code=unit.code, kind=kind.code, ext=ext,
+                                               plan=plan_id)) for kind, formats in found for ext in formats]
+            if links:
+                out.append({"unit": unit.name, "links": links})
+    return out

@@ -40,8 +40,8 @@ def _titles() -> dict[int, str]:
             413: _("Too large"), 422: _("Invalid input"), 500: _("Something went wrong")}
 
 
-def error_page(status: int, message: str) -> Any:
-    title = _titles().get(status, _("Request refused"))
+def error_page(status: int, message: str, title: str | None = None) -> Any:
+    title = title or _titles().get(status, _("Request refused"))
     if is_htmx():
         headers = {"HX-Retarget": "#flash-area", "HX-Reswap": "innerHTML"}
         return render_template("partials/flash_error.html", message=message), status, headers

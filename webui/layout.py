@@ -48,6 +48,12 @@ def describe_event(entry: TimelineEntry) -> str:
         "task.reassigned": lambda: _("Reassigned the task “%(task)s” to %(to)s.", task=task, to=d.get("to", "?")),
         "task.reminded": lambda: _("Sent a reminder about the task “%(task)s”.", task=task),
         "task.completed": lambda: _("Completed the task “%(task)s”.", task=task),
+        "task.overdue": lambda: _("The task “%(task)s” is overdue: its holders were told.", task=task),
+        "task.escalated": lambda: (
+            _("Reported the task “%(task)s” to the level above: %(note)s", task=task, note=d["note"])
+            if d.get("note") else _("Reported the task “%(task)s” to the level above.", task=task)),
+        "case.rescheduled": lambda: _("The plan's dates changed: the case's deadlines were computed again."),
+        "case.migrated": lambda: _("Moved the case to version %(version)s.", version=d.get("to_version", "?")),
         "task.handed_back": lambda: (
             _("Handed the task “%(task)s” back to %(to)s.", task=task, to=d["to"]) if d.get("to")
             else _("Handed the task “%(task)s” back to its role.", task=task)),

@@ -129,6 +129,12 @@ def case_documents_available(session: Session, instance: Instance,
     return available(source), letter_choices(session, source.single())
 
 
+def unit_documents_available(session: Session, viewer: Viewer, unit: Unit, *, plan_id: int,
+                             today: date) -> list[tuple[Kind, list[str]]]:
+    """The per-unit kinds (with formats) the unit's cases of the plan (and those below it) have data for."""
+    return available(source_for_unit(session, viewer, unit.code, plan_id=plan_id, school_year=None, today=today))
+
+
 def case_document(session: Session, instance: Instance, code: str, ext: str, today: date,
                   letter: str | None = None) -> Generated:
     """Document `code` of one case in format `ext` (MissingData when the case lacks its data)."""

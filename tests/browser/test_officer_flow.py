@@ -102,3 +102,26 @@ def test_case_diagram_and_phone_layout(browser: Browser, server: str, product) -
     shot(phone, "08-dien-thoai")
     assert console.errors == []
     page.context.close()
+
+
+def test_a_wide_annex_table_scrolls_inside_its_card(browser: Browser, server: str, product) -> None:
+    """Mẫu số 2 has ten columns: on a laptop and on a phone the table scrolls (or stacks) inside the form,
+    the page itself never becomes wider than the screen."""
+    import json
+
+    from engine.config import PROJECT_ROOT
+    from tests.helpers import add_form
+
+    schema = json.loads((PROJECT_ROOT / "forms" / "mau_2_nhom_nha_giao.json").read_text(encoding="utf-8"))
+    schema.pop("type", None)
+    add_form(product, "dang_ky_danh_hieu", schema)  # a new version of the task's form: open tasks show it
+    start_instance(product, None, "dang_ky_thi_dua", "th_a", title="Đăng ký nhóm — Văn Yên")
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        page = context.new_page()
+        sign_in(page, server, "gv_a1")
+        page.locator("tr.task-row a", has_text="Đăng ký danh hiệu thi đua").first.click()
+        expect(page.get_by_text("Các nhóm đăng ký")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        shot(page, f"mau-2-{width}")
+        context.close()
