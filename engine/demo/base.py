@@ -19,15 +19,15 @@ UNITS = [
 ]
 
 PEOPLE = [
-    # username, full name, unit, roles
+    # username, full name, unit, roles (th_a's council: ht_a chairs it, gv_a2 is its secretary, gv_a1 a member)
     ("admin", "Quản trị hệ thống", "so_hn", ["quan_tri"]),
     ("thietke", "Nguyễn Thị Thiết Kế", "so_hn", ["thiet_ke_quy_trinh"]),
     ("ld_so", "Phạm Văn Sở", "so_hn", ["lanh_dao_so"]),
     ("cv_so", "Lê Thị Thi Đua", "so_hn", ["chuyen_vien_thi_dua"]),
     ("ld_phong", "Trần Văn Phòng", "phong_hd", ["lanh_dao_phong"]),
     ("cv_phong", "Đỗ Thị Chuyên Viên", "phong_hd", ["chuyen_vien_thi_dua"]),
-    ("ht_a", "Hoàng Văn Hiệu", "th_a", ["hieu_truong", "thanh_vien_hoi_dong"]),
-    ("gv_a1", "Nguyễn Thị Lan", "th_a", ["giao_vien"]),
+    ("ht_a", "Hoàng Văn Hiệu", "th_a", ["hieu_truong", "chu_tich_hoi_dong"]),
+    ("gv_a1", "Nguyễn Thị Lan", "th_a", ["giao_vien", "thanh_vien_hoi_dong"]),
     ("gv_a2", "Vũ Văn Minh", "th_a", ["giao_vien", "thu_ky_hoi_dong"]),
     ("ht_b", "Bùi Thị Hạnh", "th_b", ["hieu_truong"]),
     ("gv_b1", "Đặng Văn Nam", "th_b", ["giao_vien"]),
