@@ -17,6 +17,7 @@ from engine import clock
 from engine.assignment import candidate_person_ids
 from engine.db import Database
 from engine.demo.base import PEOPLE, UNITS
+from engine.demo.core_flow import advance, answers
 from engine.demo.form_data import form_data, honoree, model_row
 from engine.demo.organisation import DT_BLOCKS, seed_seed_organisation
 from engine.models import HumanTask, Instance, Person, Plan, Unit
@@ -40,6 +41,15 @@ class _Demo:
             return list(session.scalars(select(HumanTask).where(
                 HumanTask.instance_id == case, HumanTask.name == name, HumanTask.status == "ready")
                 .order_by(HumanTask.id)))
+
+    @staticmethod
+    def complete_as(db: Database, username: str, case: int, name: str, data: dict[str, Any]) -> None:
+        with db.transaction() as session:
+            actor = session.scalar(select(Person.id).where(Person.username == username))
+            task = session.scalar(select(HumanTask.id).where(
+                HumanTask.instance_id == case, HumanTask.name == name, HumanTask.status == "ready"))
+        assert actor is not None and task is not None, (username, case, name)
+        tasks.complete(db, actor, task, data)
 
     def do(self, case: int, name: str, data: dict[str, Any], count: int = 1) -> None:
         """The holders of the first `count` open tasks `name` of the case complete them with `data`."""
@@ -69,7 +79,10 @@ def _ha_noi(d: _Demo, day: date) -> None:
             d.do(case, "de_xuat", {"danh_sach": [honoree("tap_the", d.units[head], d.units[head]),
                                                  honoree("ca_nhan", d.names[person], d.units[other])]})
             d.do(case, "bieu_quyet", {"tan_thanh": True}, count=2 if step == 1 else 3)
-    d.start(plan, "tong_hop_hoi_nghi_nganh", "so_hn")
+    synthesis = d.start(plan, "tong_hop_hoi_nghi_nganh", "so_hn")
+    d.do(synthesis, "tong_hop", {"danh_sach": [honoree(
+        "ca_nhan", d.names["gv_thpt_viet_duc_1"], d.units["thpt_viet_duc"], danh_hieu="Chiến sỹ thi đua toàn quốc")]})
+    advance(d.db, synthesis, "bo_phieu", "so_hn", answers(d.units["so_hn"], "2019-2020", []))  # the Ngành council
 
 
 def _hoc_mon(d: _Demo, day: date) -> None:
@@ -85,7 +98,11 @@ def _hoc_mon(d: _Demo, day: date) -> None:
                 model_row("ca_nhan", d.names[f"gv_{school}_1"], d.units[school], "Cải cách hành chính")]})
         if n < 4:
             d.do(case, "tiep_nhan_dang_ky", form_data("tiep_nhan_ho_so", day))
-    d.start(plan, "chon_dien_hinh_nganh", "phong_hm")
+    choice = d.start(plan, "chon_dien_hinh_nganh", "phong_hm")
+    d.do(choice, "tong_hop", {"giai_doan": "2021-2025", "danh_sach": [  # five of each: the Ngành council meets
+        *(model_row("tap_the", d.units[school], d.units[school]) for school in schools[:5]),
+        *(model_row("ca_nhan", d.names[f"gv_{school}_1"], d.units[school]) for school in schools[:5])]})
+    advance(d.db, choice, "bo_phieu", "phong_hm", answers(d.units["phong_hm"], "2021-2022", []))
 
 
 # The core flow's steps on Hà Đông's milestones (85/KH-PGD&ĐT): schools' councils in April, the tờ trình to the
@@ -106,10 +123,25 @@ def _ha_dong(d: _Demo, day: date) -> None:
         "cap_truong": "cac_don_vi_thanh_lap_hoi", "cap_nganh": "thanh_lap_hoi_dong_cham_skkn",
         "bao_cao": "bao_cao_hoi_dong_kh_skkn"}})
     d.do(skkn, "cham_cap_truong", form_data("ket_qua_cham_skkn", day))
-    for school in ("th_le_loi_hd", "thcs_van_yen"):  # the year-end review: the core flow, 2019 dossier
-        d.start(plan, "xet_thi_dua_nam_hoc", school, {"nam_hoc": "2018-2019", "ngay_ho_so": "2019-04-15",
-                                                       "moc_han": HA_DONG_CORE_DEADLINES})
-    d.start(plan, "bieu_duong_khen_thuong", "phong_hd", {"moc": {"khen_thuong": "khen_thuong_cac_tap_the_va"}})
+    # the year-end review (the core flow, 2019 dossier): Lê Lợi's secretary consolidates (a teacher without
+    # a rating is flagged as not eligible); Văn Yên's dossier went through its council, the Phòng's council
+    # has voted and its chair is to sign the minutes
+    teacher = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": d.names["gv_th_le_loi_hd_1"],
+               "username": "gv_th_le_loi_hd_1", "danh_hieu": "lao_dong_tien_tien"}
+    for school in ("th_le_loi_hd", "thcs_van_yen"):
+        nominee = teacher if school == "th_le_loi_hd" else {
+            **teacher, "ho_ten": d.names[f"gv_{school}_1"], "username": f"gv_{school}_1", "xep_loai": "HTXSNV"}
+        case = d.start(plan, "xet_thi_dua_nam_hoc", school, {
+            "nam_hoc": "2018-2019", "ngay_ho_so": "2019-04-15", "moc_han": HA_DONG_CORE_DEADLINES,
+            "de_nghi": [nominee]})
+        replies = answers(d.units[school], "2018-2019", [nominee])
+        if school == "th_le_loi_hd":
+            advance(d.db, case, "tong_hop", school, replies)
+        else:
+            advance(d.db, case, "ky_bien_ban", "phong_hd", replies)
+    awards = d.start(plan, "bieu_duong_khen_thuong", "phong_hd", {"moc": {"khen_thuong": "khen_thuong_cac_tap_the_va"}})
+    d.do(awards, "lap_danh_sach", {"danh_sach": [honoree(
+        "tap_the", d.units["thcs_van_yen"], d.units["thcs_van_yen"], danh_hieu="giay_khen")]})
 
 
 def _uong_bi(d: _Demo, day: date) -> None:
@@ -139,11 +171,17 @@ def _dau_tieng(d: _Demo, day: date) -> None:
             d.do(case, "ky_giao_uoc", form_data("ky_giao_uoc", day), count=10 if n == 1 else 100)
         if n >= 2:
             d.do(case, "so_ket", form_data("bao_cao_khoi", day))
-    for school in ("th_dt_01", "thcs_dt_02"):
-        d.start(plan, "xet_thi_dua_nam_hoc", school, {"nam_hoc": "2023-2024", "moc_han": {
+    # the core flow: Tiểu học số 1's decision waits for the Trưởng phòng's approval, THCS số 2's dossier is
+    # before the Ngành council, its ballots open
+    for school, until in (("th_dt_01", "duyet_qd_phong"), ("thcs_dt_02", "bo_phieu")):
+        nominee = {"ma": "ld1", "loai": "ca_nhan", "ho_ten": d.names[f"gv_{school}_1"], "username": f"gv_{school}_1",
+                   "danh_hieu": "lao_dong_tien_tien", "xep_loai": "HTXSNV"}
+        case = d.start(plan, "xet_thi_dua_nam_hoc", school, {"nam_hoc": "2023-2024", "ngay_ho_so": "2024-07-25",
+                                                             "de_nghi": [nominee], "moc_han": {
             "dang_ky": "nop_ho_so_dang_ky_thi_dua", "hop_xet_truong": "hop_tong_ket_truong",
             "nop_ho_so": "nop_bao_cao_tong_ket_don_vi", "hop_xet_phong": "hop_xet_cuoi_nam_hoi_dong_nganh",
             "khen_cao": "nop_ho_so_khen_thuong_cap_tinh"}})
+        advance(d.db, case, until, "phong_dt", answers(d.units[school], "2023-2024", [nominee]))
     d.start(plan, "cham_sang_kien", "mn_dt_01", {"moc": {
         "cap_truong": "nop_ho_so_sang_kien", "cap_nganh": "hoi_dong_danh_gia_sang_kien",
         "bao_cao": "hoi_dong_danh_gia_sang_kien"}})
@@ -169,9 +207,15 @@ def seed(db: Database) -> list[tuple[str, str]]:
         has_cases = session.scalar(select(func.count(Instance.id))) or 0
     if not has_cases:
         names = {code: name for code, name, _, _ in UNITS}
-        for unit in ("th_a", "th_b", "thpt_x"):
-            start_instance(db, None, "dang_ky_thi_dua", unit, business_key=f"2026-2027/{unit}",
-                           title=f"Đăng ký thi đua năm học 2026-2027 — {names[unit]}")
+        full_names = {username: name for username, name, _, _ in PEOPLE}
+        teachers = {"th_a": "gv_a1", "th_b": "gv_b1", "thpt_x": "gv_x1"}
+        for unit, teacher in teachers.items():  # last year's registration waits for the principal
+            for year in ("2025-2026", "2026-2027"):
+                case = start_instance(db, None, "dang_ky_thi_dua", unit, business_key=f"{year}/{unit}",
+                                      title=f"Đăng ký thi đua năm học {year} — {names[unit]}").id
+                if year == "2025-2026":
+                    _Demo.complete_as(db, teacher, case, "dang_ky", {
+                        "ho_ten": full_names[teacher], "danh_hieu": "lao_dong_tien_tien", "nam_hoc": year})
     seed_plan_cases(db)
     logins = [(u, f"{n} ({', '.join(r)} @ {unit})") for u, n, unit, r in PEOPLE]
     return logins + [(u, d) for u, d in SEED_LOGINS]
