@@ -7,7 +7,8 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from engine.council.members import council_members
+from engine.assignment import candidate_person_ids
+from engine.council.members import COUNCIL_ROLES, council_members
 from engine.demo import seed
 from engine.models import HumanTask, Instance, Person, Plan, RoleMembership, Unit
 from engine.org_groups import group_members, groups_of
@@ -42,3 +43,42 @@ def test_demo_builds_the_seeds_organisation_and_cases_once(product):
     seed(product)  # idempotent: nobody and nothing added
     with product.transaction() as session:
         assert [session.scalar(select(func.count(model.id))) for model in (Person, Instance, RoleMembership)] == counts
+
+
+def test_every_demo_council_can_sit_every_login_has_work_and_cases_are_at_various_steps(product):
+    logins = [username for username, _ in seed(product)]
+    with product.transaction() as session:
+        council_units = set(session.scalars(select(Unit.code).join(RoleMembership, RoleMembership.unit_id == Unit.id)
+                                            .where(RoleMembership.role_code.in_(COUNCIL_ROLES))))
+        assert {"th_a", "so_hn", "phong_hd", "phong_hm", "phong_ub", "phong_dt"} <= council_units
+        for unit in sorted(council_units):  # a council without a chair cannot sign its minutes
+            roles = Counter(m.role for m in council_members(session, unit))
+            assert roles["chu_tich_hoi_dong"] == 1 and roles["thu_ky_hoi_dong"] == 1, (unit, roles)
+        open_tasks = session.scalars(select(HumanTask).where(HumanTask.status == "ready")).all()
+        inbox: Counter[int] = Counter()
+        for task in open_tasks:  # what the inbox lists: tasks assigned to the person or open to their role
+            holders = [task.assignee_id] if task.assignee_id else candidate_person_ids(
+                session, task.role_code, task.unit_id)
+            inbox.update(set(holders))
+        ids = dict(session.execute(select(Person.username, Person.id)).all())
+        exempt = set(session.scalars(select(Person.username).join(RoleMembership, RoleMembership.person_id == Person.id)
+                                     .where(RoleMembership.role_code.in_(("quan_tri", "thiet_ke_quy_trinh")))))
+        assert [u for u in logins if u not in exempt and not inbox[ids[u]]] == []
+        steps = session.execute(select(Plan.number, Instance.id, Instance.definition_key, HumanTask.name)
+                                .join(Instance, Instance.plan_id == Plan.id)
+                                .join(HumanTask, HumanTask.instance_id == Instance.id)
+                                .where(HumanTask.status == "ready")).all()
+    by_plan: dict[str, set[str]] = {}
+    core: dict[str, dict[int, set[str]]] = {}
+    for plan, case, key, name in steps:
+        by_plan.setdefault(plan, set()).add(name)
+        if key == "xet_thi_dua_nam_hoc":
+            core.setdefault(plan, {}).setdefault(case, set()).add(name)
+    assert len(by_plan) == 5 and all(len(names) > 1 for names in by_plan.values()), by_plan
+    names = {name for plan_names in by_plan.values() for name in plan_names}
+    # registration, consolidation, council ballots, minutes to sign, a decision waiting for the leader
+    assert {"dang_ky", "tong_hop", "bo_phieu", "ky_bien_ban", "duyet_qd_phong"} <= names
+    assert set(core) == {"85/KH-PGD&ĐT", "58/KH-PGDĐT"}
+    for plan, cases in core.items():  # the plan's two year-end reviews are at different steps
+        first, second = cases.values()
+        assert first != second, (plan, cases)
