@@ -77,7 +77,10 @@ def test_minutes_show_the_tally_read_only(app, product):
             {"ma": "tinh1", "lua_chon": "tan_thanh"}]})
     [minutes] = ready(product, case)
     html = page(signed_in(app, SECRETARY), f"/tasks/{minutes.id}")
-    assert "Kết quả kiểm phiếu" in html and "Không đạt" in html and "100.0%" in html and "0.0%" in html
+    assert "Kết quả kiểm phiếu" in html and "Không đạt" in html
+    # the same Vietnamese percentages as the Word minutes: decimal comma, "100 %", never "100.0%"
+    assert 'value="100 %"' in html or ">100 %<" in html, "tán thành 7/7 reads 100 %"
+    assert "80 %" in html and "100.0%" not in html and "0.0%" not in html
     assert re.search(r'<span class="readonly-cell" id="ket_qua\.0\.tan_thanh"[^>]*>7</span>', html)
     assert "Hội đồng thống nhất đề nghị: Lê Thị Mai" in html  # the drafted conclusion
 
