@@ -107,6 +107,9 @@ def test_ballots_in_each_members_inbox_and_on_the_case_page(app, product):
     case_page = page(member, f"/cases/{case}")
     markers = json.loads(html_lib.unescape(re.search(r'data-markers="([^"]*)"', case_page).group(1)))
     assert markers["current"] == ["bo_phieu"] and "mo_phien_hop" in markers["done"]
+    # the automatic steps the case has passed are done too, not left white
+    assert {"start", "chuan_bi", "ghi_diem_danh", "gw_du_so_luong"} <= set(markers["done"])
+    assert "kiem_phieu" not in markers["done"] and "lap_bien_ban" not in markers["done"]
     assert case_page.count("Bỏ phiếu") >= 7  # one open task per member
 
 
