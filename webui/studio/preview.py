@@ -53,10 +53,12 @@ def suggested_data(definition: ProcessDefinition | None, plan: Plan | None) -> d
     return {name: chosen.key for name in names}
 
 
-def _suggest(s: Session, form: dict[str, str], choices: dict[str, Any]) -> None:
-    """Fill the empty fields of the form: the first process and plan, and the start data they need."""
-    form["process"] = form["process"] or next(iter(choices["process_keys"]), "")
-    form["plan"] = form["plan"] or (str(choices["plans"][0].id) if choices["plans"] else "")
+def _suggest(s: Session, form: dict[str, str], choices: dict[str, Any], *, first_visit: bool) -> None:
+    """Fill the empty start data with what the chosen process needs (on the first visit, the process
+    and plan shown first)."""
+    if first_visit:
+        form["process"] = form["process"] or next(iter(choices["process_keys"]), "")
+        form["plan"] = form["plan"] or (str(choices["plans"][0].id) if choices["plans"] else "")
     if not form["data"]:
         plan_id = id_or_none(form["plan"])
         data = suggested_data(latest_definition(s, form["process"]) if form["process"] else None,
@@ -105,7 +107,7 @@ def preview(s: Session, viewer: Viewer) -> Any:
     form = {name: request.form.get(name, "").strip()
             for name in ("process", "plan", "start", "until", "complete", "unit", "data")}
     choices = _choices(s)
-    _suggest(s, form, choices)
+    _suggest(s, form, choices, first_visit=request.method == "GET")
     context = {**choices, "form": form, "report": None, "problem": None}
     if request.method == "GET":
         return render_template("studio/preview.html", **context)
