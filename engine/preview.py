@@ -152,7 +152,11 @@ def _events(connection: Any, case_id: int, marks: dict[str, Any]) -> list[dict[s
                                                        .where(AuditEvent.id > marks["audit"],
                                                               AuditEvent.instance_id == case_id)
                                                        .order_by(AuditEvent.id)):
-        if action in EVENT_KINDS:
+        if action == "incident":  # the step that failed, by its name as the case page shows it
+            step = connection.scalar(select(Instance.incident_task).where(Instance.id == case_id))
+            events.append({"kind": "incident", "task": step or (details or {}).get("element"),
+                           "line": (details or {}).get("line"), "detail": _detail(action, details)})
+        elif action in EVENT_KINDS:
             title = marks["titles"].get(task_id) or connection.scalar(select(HumanTask.title).where(
                 HumanTask.id == task_id)) if task_id else None
             events.append({"kind": EVENT_KINDS[action], "task": title, "detail": _detail(action, details)})
@@ -258,7 +262,7 @@ def run_preview(request: dict[str, Any], folder: Path) -> dict[str, Any]:
     while True:
         events = []
         for phase in ("engine", "people"):  # what the clock brought, then what the generated people did
-            if phase == "people":
+            if phase == "people" and marks["status"] == "running":  # a case in incident takes no work
                 _complete_due_tasks(db, case_id, instant, request["complete_after"], problems)
             with db.engine.connect() as connection:
                 events += _events(connection, case_id, marks)

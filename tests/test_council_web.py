@@ -77,7 +77,10 @@ def test_minutes_show_the_tally_read_only(app, product):
             {"ma": "tinh1", "lua_chon": "tan_thanh"}]})
     [minutes] = ready(product, case)
     html = page(signed_in(app, SECRETARY), f"/tasks/{minutes.id}")
-    assert "Kết quả kiểm phiếu" in html and "Không đạt" in html and "100.0%" in html and "0.0%" in html
+    assert "Kết quả kiểm phiếu" in html and "Không đạt" in html
+    # the same Vietnamese percentages as the Word minutes: decimal comma, "100 %", never "100.0%"
+    assert 'value="100 %"' in html or ">100 %<" in html, "tán thành 7/7 reads 100 %"
+    assert "80 %" in html and "100.0%" not in html and "0.0%" not in html
     assert re.search(r'<span class="readonly-cell" id="ket_qua\.0\.tan_thanh"[^>]*>7</span>', html)
     assert "Hội đồng thống nhất đề nghị: Lê Thị Mai" in html  # the drafted conclusion
 
@@ -104,6 +107,9 @@ def test_ballots_in_each_members_inbox_and_on_the_case_page(app, product):
     case_page = page(member, f"/cases/{case}")
     markers = json.loads(html_lib.unescape(re.search(r'data-markers="([^"]*)"', case_page).group(1)))
     assert markers["current"] == ["bo_phieu"] and "mo_phien_hop" in markers["done"]
+    # the automatic steps the case has passed are done too, not left white
+    assert {"start", "chuan_bi", "ghi_diem_danh", "gw_du_so_luong"} <= set(markers["done"])
+    assert "kiem_phieu" not in markers["done"] and "lap_bien_ban" not in markers["done"]
     assert case_page.count("Bỏ phiếu") >= 7  # one open task per member
 
 

@@ -146,8 +146,8 @@ def test_bien_ban_has_quorum_vote_table_and_totals():
     assert ("Số thành viên dự họp và biểu quyết bằng văn bản: 10/11 — đủ số lượng thành viên theo quy định, "
             "phiên họp hợp lệ.") in paragraphs
     assert "Hình thức biểu quyết: bỏ phiếu kín." in paragraphs
-    assert ["1", "Nguyễn Thị Lan", "Chiến sĩ thi đua cơ sở", "9", "2", "11", "81,82%", "80%", "Đạt"] in rows
-    assert ["2", "Vũ Văn Minh", "Lao động tiên tiến", "5", "6", "11", "45,45%", "50%", "Không đạt"] in rows
+    assert ["1", "Nguyễn Thị Lan", "Chiến sĩ thi đua cơ sở", "9", "2", "11", "81,82 %", "80 %", "Đạt"] in rows
+    assert ["2", "Vũ Văn Minh", "Lao động tiên tiến", "5", "6", "11", "45,45 %", "50 %", "Không đạt"] in rows
     assert "Số đề nghị đạt: 1/2." in paragraphs
     signers = rows[-1]
     assert signers[0].startswith("THƯ KÝ") and signers[0].endswith("Vũ Văn Minh")

@@ -27,7 +27,7 @@ from engine.notifications.email_sender import SmtpSettings, load_smtp_settings
 from engine.org import person_by_username
 from tests.helpers import open_tasks, person_id
 
-DUE = datetime(2023, 11, 10, 16, 59, tzinfo=UTC)  # 23:59 on 10/11/2023 in Vietnam
+DUE = datetime(2023, 11, 10, 17, 0, tzinfo=UTC)  # "trước ngày 11/11/2023": 00:00 on 11/11 in Vietnam
 INFO = messages.TaskInfo(task_id=7, task_title="Duyệt đăng ký thi đua", case_id=42,
                          case_title="Đăng ký thi đua năm học 2026-2027 — Trường Tiểu học Văn Yên", due_at=DUE,
                          holder="Hiệu trưởng — Trường Tiểu học Văn Yên", unit_name="Trường Tiểu học Văn Yên")
@@ -99,8 +99,8 @@ def record(db: Database, who: list[int], key: str = "k1", message: messages.Mess
 
 
 def test_deadline_is_dd_mm_yyyy_in_vietnam_time():
-    assert messages.format_deadline(DUE) == "10/11/2023 23:59"
-    assert messages.format_deadline(datetime(2023, 11, 10, 17, 0, tzinfo=UTC)) == "11/11/2023 00:00"
+    assert messages.format_deadline(datetime(2023, 11, 10, 16, 59, tzinfo=UTC)) == "10/11/2023 23:59"
+    assert messages.format_deadline(DUE) == "11/11/2023 00:00"
     with pytest.raises(ValueError):
         messages.format_deadline(datetime(2023, 11, 10))
 
@@ -112,7 +112,8 @@ def test_messages_say_who_what_which_case_and_deadline():
     for m in built:
         assert "Duyệt đăng ký thi đua" in m.subject and "#42" in m.subject and "10/11/2023" in m.subject
         assert "Hồ sơ: Đăng ký thi đua năm học 2026-2027 — Trường Tiểu học Văn Yên (mã hồ sơ #42)" in m.body
-        assert "Hạn hoàn thành: 10/11/2023 23:59 (giờ Việt Nam)" in m.body
+        assert "Hạn hoàn thành: 10/11/2023\n" in m.body  # the last day included, as every page shows it
+        assert "(hạn 10/11/2023)" in m.subject and "00:00" not in m.body + m.subject
         assert "Hiệu trưởng — Trường Tiểu học Văn Yên" in m.body
         assert (m.instance_id, m.task_id) == (42, 7)
     assert "Người giao: Nguyễn Thị Lan" in built[0].body
@@ -122,7 +123,7 @@ def test_messages_say_who_what_which_case_and_deadline():
     assert len({m.dedupe_key for m in built}) == 4
     incident = messages.case_incident(case_id=42, case_title="Hồ sơ A", step_title="Tính điểm",
                                       error="ZeroDivisionError: division by zero", at=DUE)
-    assert "#42" in incident.subject and "Tính điểm" in incident.body and "10/11/2023 23:59" in incident.body
+    assert "#42" in incident.subject and "Tính điểm" in incident.body and "11/11/2023 00:00" in incident.body
 
 
 def test_smtp_settings_from_environment():
@@ -151,7 +152,7 @@ def test_email_reaches_the_smtp_sink_in_vietnamese(org, people, sink):
     assert mail["To"] == "gv_a1@truong.edu.vn" and mail["X-Envelope-To"] == "gv_a1@truong.edu.vn"
     assert mail["From"].addresses[0].display_name == "TĐKT Flow"
     assert mail.get_content_charset() == "utf-8"
-    assert "Hạn hoàn thành: 10/11/2023 23:59 (giờ Việt Nam)" in mail.get_content()
+    assert "Hạn hoàn thành: 10/11/2023\n" in mail.get_content() and "00:00" not in mail.get_content()
     assert "mã hồ sơ #42" in mail.get_content()
     assert mail["Message-ID"] == f"<tdkt.notification.{by_person[people['gv_a1']].id}@tdkt.test>"
     sent = {r.person_id: r for r in rows(org)}[people["gv_a1"]]

@@ -3,6 +3,7 @@ designers only, CSRF on every POST, bad input refused with a clear 4xx and nothi
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 
@@ -293,7 +294,10 @@ def test_preview_page_runs_a_plan_year_without_touching_the_real_cases(designer,
     assert (count(product, Instance), count(product, AuditEvent)) == (cases_before, audits_before)
     for bad, message in (({"process": "khong_co"}, "process: choose a deployed process"),
                          ({"until": "01/01/2020"}, "until: the end of the preview must be after"),
-                         ({"data": "[1"}, "data: line 1"), ({"complete": "sometimes"}, "complete: choose")):
+                         ({"data": "{\"moc_han\": }"},
+                          "Dữ liệu ban đầu của hồ sơ: dòng 1, cột 13 không đúng cú pháp JSON"),
+                         ({"data": "[1]"}, "Dữ liệu ban đầu của hồ sơ phải là một đối tượng JSON"),
+                         ({"complete": "sometimes"}, "complete: choose")):
         refused = post(designer, "/studio/preview", {"process": "han_nop", "plan": str(plan_id), "complete": "0",
                                                     "start": "11/05/2026", **bad})
         assert refused.status_code == 400 and message in text(refused), bad
@@ -310,3 +314,28 @@ def test_renaming_a_milestone_needs_no_confirmation_and_is_audited(designer, pro
         [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "plan.milestone_edited"))
         assert event.details["old_title"] == "Mốc nop_ho_so" and event.details["kind"] == "truong"
     assert count(product, AuditEvent, AuditEvent.action == "plan.milestone_moved") == 0
+
+
+def test_preview_prefills_the_start_data_and_stops_at_an_incident_in_vietnamese(designer, product):
+    """bao_cao_len_so reads its deadline from `milestone(moc_han)`: the page proposes a milestone of the plan,
+    runs with it, and without it shows the failing step once, in Vietnamese, and stops there."""
+    with product.transaction() as session:
+        plan_id = session.scalar(select(Plan.id).where(Plan.number == "58/KH-PGDĐT"))
+    html = text(designer.get("/studio/preview"))
+    data = re.search(r'<textarea id="preview-data"[^>]*>([^<]*)</textarea>', html).group(1)
+    assert '<option value="bao_cao_len_so" selected' in html
+    with product.transaction() as session:
+        keys = set(session.scalars(select(Milestone.key).where(Milestone.plan_id == plan_id)))
+    proposed = json.loads(html_lib.unescape(data))
+    assert list(proposed) == ["moc_han"] and proposed["moc_han"] in keys  # a milestone of the chosen plan
+    base = {"process": "bao_cao_len_so", "plan": str(plan_id), "complete": "never", "unit": "phong",
+            "start": "01/11/2023", "until": "15/11/2023"}
+    ran = text(post(designer, "/studio/preview", {**base, "data": ""}))  # empty: the proposed data is used
+    assert 'data-kind="opened"' in ran and 'data-kind="incident"' not in ran and "NameError" not in ran
+    broken = post(designer, "/studio/preview", {**base, "complete": "0", "data": "{}"})
+    page = text(broken)
+    assert broken.status_code == 200 and page.count('data-testid="preview-incident"') == 1
+    assert "Sự cố: Bước «Quá hạn» bị lỗi (dòng 1):" in html_lib.unescape(page)
+    assert "NameError: name &#39;moc_han&#39; is not defined" in page and "Mô phỏng dừng tại đây" in page
+    assert "cannot be completed now" not in page and "Không hoàn thành được" not in page
+    assert page.count('class="preview-day"') == 1  # the run stopped on the day of the incident

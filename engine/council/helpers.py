@@ -5,6 +5,7 @@ the unit's council rules and the ballot box in the action's own transaction:
 
 - `hoi_dong(unit_code)`: the council's members [{"username", "ho_ten", "vai_tro", "chuc_danh"}].
 - `ten_danh_hieu(code)`: the Vietnamese name of a title code.
+- `phan_tram(ratio)`: a ratio as people read it ("81,82 %": decimal comma), for the minutes.
 - `phien_hop_moi()`: a fresh id for the meeting's ballot box.
 - `nguoi_dang_lam()`: the username of the person whose action is running (who opened the meeting).
 - `diem_danh(unit_code, rows, ngay_hop)`: attendance from the opening form → the meeting record with
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from engine.council import ballots
 from engine.council.config import local_rule_of, quorum_of
 from engine.council.members import CHAIR, SECRETARY, council_members
-from engine.council.rules import decide, quorum_met, rule_for
+from engine.council.rules import decide, percent_text, quorum_met, rule_for
 from engine.org import unit_by_code
 from engine.registry.titles import TITLES
 from engine.scripting import register_helper, running_action
@@ -100,6 +101,12 @@ def diem_danh(unit_code: str, rows: Any, ngay_hop: Any) -> dict[str, Any]:
         "phieu": [{"username": m.username, "ho_ten": m.full_name, "vang_mat": m in absent,
                    "nguoi_nhap": m.username if m in present else (secretary or m.username)} for m in members],
     }
+
+
+@register_helper()
+def phan_tram(ratio: Any) -> str:
+    """"81,82 %" for 0.8182: the Vietnamese percentage shown to people (decimal comma)."""
+    return percent_text(ratio)
 
 
 @register_helper()

@@ -143,3 +143,16 @@ def count_ballots(ballots: Iterable[Mapping[str, str]], codes: Iterable[str]) ->
             else:
                 raise ValueError(f"a ballot holds {vote!r}; a vote is {YES!r} or {NO!r}")
     return {code: Count(yes, no) for code, (yes, no) in tally.items()}
+
+
+def percent_text(ratio: object) -> str:
+    """A ratio as Vietnamese writes a percentage: a decimal comma, at most two decimals, a space before
+    the sign ("81,82 %", "100 %", "0 %"); "" for anything that is not a number. Shown in the minutes form,
+    the Word minutes and the council pages alike; the data keeps the numeric ratio for computation."""
+    if isinstance(ratio, bool):
+        return ""
+    try:
+        share = float(ratio)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"

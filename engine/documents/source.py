@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from engine.council.rules import percent_text
 from engine.errors import Conflict
 from engine.registry.titles import TITLES
 
@@ -158,8 +159,4 @@ def place_date(place: str | None, day: date | None) -> str:
 
 
 def percent(value: Any) -> str:
-    try:
-        share = float(value)
-    except (TypeError, ValueError):
-        return ""
-    return f"{share * 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+    return percent_text(value)

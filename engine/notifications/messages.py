@@ -1,19 +1,21 @@
 """Vietnamese notification texts: who, what task, which case (title + id), deadline in Vietnam time.
 
 Each builder returns a `Message` (kind, subject, body, case and task ids, a suggested dedupe key);
-record it with `engine.notifications.notify_message`. Deadlines read "dd/mm/yyyy HH:MM" in
-Asia/Ho_Chi_Minh, in the subject as "dd/mm/yyyy".
+record it with `engine.notifications.notify_message`. A deadline reads as on every page
+(`engine.plans.instants.due_text`): the last day it still includes, "10/11/2023" for a due at 00:00 on
+11/11 (how plans write "trước ngày 11/11"), with HH:MM only when it falls at another time of day.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from engine.clock import VN_TZ
 from engine.models import HumanTask, Person, Role, Unit
+from engine.plans.instants import due_text
 
 TASK_ASSIGNED = "task_assigned"
 TASK_REMINDER = "task_reminder"
@@ -61,17 +63,9 @@ def format_date(instant: datetime) -> str:
 
 
 def format_due(instant: datetime) -> str:
-    """A deadline as people read it: a due at 00:00 is an exclusive end (how plans write "trước ngày
-    22/5"), so it reads "hết ngày 21/05/2026"; any other instant reads "dd/mm/yyyy HH:MM"."""
-    local = _local(instant)
-    if local.time() == time(0):
-        return f"hết ngày {(local - timedelta(days=1)).strftime('%d/%m/%Y')}"
-    return format_deadline(instant)
-
-
-def _last_day(instant: datetime) -> str:
-    local = _local(instant)
-    return (local - timedelta(days=1) if local.time() == time(0) else local).strftime("%d/%m/%Y")
+    """A deadline as every page shows it: "10/11/2023" for a due at 00:00 on 11/11 (an exclusive end),
+    "10/11/2023 14:00" for a due at another time of day."""
+    return due_text(_local(instant)) or ""
 
 
 def task_info(session: Session, task: HumanTask) -> TaskInfo:
@@ -171,7 +165,9 @@ def check_email(address: str, at: datetime) -> tuple[str, str]:
 
 
 def _task_lines(info: TaskInfo) -> list[str]:
-    due = f"{format_due(info.due_at)} (giờ Việt Nam)" if info.due_at else "không đặt hạn"
+    due = format_due(info.due_at) if info.due_at else "không đặt hạn"
+    if ":" in due:  # a time of day: say whose clock
+        due += " (giờ Việt Nam)"
     return [f"Nhiệm vụ: {info.task_title}", f"Hồ sơ: {info.case_title} (mã hồ sơ #{info.case_id})",
             f"Hạn hoàn thành: {due}"]
 
@@ -183,7 +179,7 @@ def _task_message(kind: str, info: TaskInfo, subject: str, lead: str, lines: lis
 
 
 def _due_suffix(info: TaskInfo) -> str:
-    return f" (hạn {_last_day(info.due_at)})" if info.due_at else ""
+    return f" (hạn {format_due(info.due_at)})" if info.due_at else ""
 
 
 def _key_instant(instant: datetime | None) -> str:

@@ -3,10 +3,12 @@ its steps in flow order, and which steps are done, current or failed."""
 
 from __future__ import annotations
 
+import json
 from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -50,7 +52,7 @@ def case_progress(session: Session, instance: Instance) -> Progress:
     rows = session.execute(select(HumanTask.name, HumanTask.status)
                            .where(HumanTask.instance_id == instance.id)).all()
     current = sorted({name for name, status in rows if status == "ready"})
-    done = {name for name, status in rows if status == "completed"} - set(current)
+    done = ({name for name, status in rows if status == "completed"} | passed_elements(instance.state)) - set(current)
     incident: list[str] = []
     if instance.status == "incident":
         details = session.scalar(select(AuditEvent.details).where(
@@ -60,6 +62,28 @@ def case_progress(session: Session, instance: Instance) -> Progress:
         if element:
             incident.append(str(element))
     return Progress(sorted(done), current, incident)
+
+
+def passed_elements(state: str | None) -> set[str]:
+    """Every element the case has completed, automatic steps included (script tasks, gateways, events),
+    read from the stored workflow JSON without restoring the workflow: a task's `task_spec` is its BPMN
+    element id and `state` its TaskState. Unreadable state gives an empty set (the page still draws)."""
+    try:
+        workflow = json.loads(state or "{}")
+    except ValueError:
+        return set()
+    passed: set[str] = set()
+    stack = [workflow] if isinstance(workflow, dict) else []
+    while stack:
+        part = stack.pop()
+        tasks = part.get("tasks")
+        for task in tasks.values() if isinstance(tasks, dict) else ():
+            if isinstance(task, dict) and task.get("state") == TaskState.COMPLETED and task.get("task_spec"):
+                passed.add(str(task["task_spec"]))
+        subprocesses = part.get("subprocesses")
+        stack += [sub for sub in (subprocesses.values() if isinstance(subprocesses, dict) else ())
+                  if isinstance(sub, dict)]
+    return passed
 
 
 def _process(root: Any, key: str) -> Any:
