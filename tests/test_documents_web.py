@@ -48,7 +48,7 @@ def test_case_documents_for_viewers_only(product, app):
     assert disposition.startswith("attachment;")
     assert "filename*=UTF-8''Bi%C3%AAn%20b%E1%BA%A3n%20h%E1%BB%8Dp%20x%C3%A9t%20-%202023-2024-th_a.docx" in disposition
     _paragraphs, rows = docx_lines(got.data)
-    assert ["1", "Nguyễn Thị Lan", "Chiến sĩ thi đua cơ sở", "9", "2", "11", "81,82%", "80%", "Đạt"] in rows
+    assert ["1", "Nguyễn Thị Lan", "Chiến sĩ thi đua cơ sở", "9", "2", "11", "81,82 %", "80 %", "Đạt"] in rows
     sheet = signed_in(app, "cv_phong").get(f"/cases/{case}/documents/danh_sach_trich_ngang.xlsx")
     assert sheet.status_code == 200 and sheet.mimetype == XLSX
     assert any(r[2] == "Nguyễn Thị Lan" for r in xlsx_rows(sheet.data)["Danh sách trích ngang"])
