@@ -1,4 +1,4 @@
-"""Case data in the shapes of CONTRACTS.md for the document tests, and readers of the generated files."""
+"""Case data in the shapes of processes/CASE_DATA.md for the document tests, and readers of the generated files."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ LD_SO, LD_PHONG = "Lãnh đạo Sở GDĐT", "Lãnh đạo Phòng GDĐT"
 TRUONG_KHOI, TO_TRUONG = "Trưởng cụm, khối thi đua", "Tổ trưởng chuyên môn"
 OUT = Path(__file__).parent.parent / "processes"
 
-# The nominations of a list form (danh_sach) in the shape of CONTRACTS.md (de_nghi).
+# The nominations of a list form (danh_sach) in the shape of processes/CASE_DATA.md (de_nghi).
 DE_NGHI_TEMPLATE = """de_nghi = [{"ma": f"DN{i + 1:03}", "loai": r["loai"], "ho_ten": r["ho_ten"],
             "don_vi": r.get("don_vi") or "", "chuc_vu": r.get("chuc_vu") or "",
             "danh_hieu": r.get("danh_hieu") or DEFAULT, "thanh_tich": r.get("thanh_tich") or ""}
@@ -34,7 +34,7 @@ def de_nghi(default: str = "case_value('danh_hieu_mac_dinh', 'giay_khen')") -> s
 
 DE_NGHI = de_nghi()
 
-# Before the council: who votes (the case's unit's council, CONTRACTS.md: hop_xet_hoi_dong).
+# Before the council: who votes (the case's unit's council, processes/CASE_DATA.md: hop_xet_hoi_dong).
 HOI_DONG = """
 hoi_dong_don_vi = case_unit
 bo_phieu_kin = True

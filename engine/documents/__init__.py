@@ -2,7 +2,7 @@
 function from a `DocumentSource` to bytes. This module is the catalogue: kinds, their formats, which
 ones exist per unit, file names and content types.
 
-Kinds (CONTRACTS.md): `danh_sach_trich_ngang` (docx, xlsx), `bang_dang_ky` (xlsx, docx),
+Kinds (processes/CASE_DATA.md): `danh_sach_trich_ngang` (docx, xlsx), `bang_dang_ky` (xlsx, docx),
 `bien_ban` (docx, per case), `to_trinh` (docx, per case)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Biên bản: the minutes of the council meeting with the vote results — who chaired, members present,
 absent and voting in writing, the quorum line, the vote form, one row per nomination (yes, no, all members,
 share of all members, threshold, passed) and the conclusion; signed by the secretary and the chair.
-Made from the council's outputs `bien_ban` and `ket_qua_hop_xet` (CONTRACTS.md)."""
+Made from the council's outputs `bien_ban` and `ket_qua_hop_xet` (processes/CASE_DATA.md)."""
 
 from __future__ import annotations
 

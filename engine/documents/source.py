@@ -1,4 +1,4 @@
-"""What a document is generated from: the case variables of CONTRACTS.md (`de_nghi`, `danh_sach`,
+"""What a document is generated from: the case variables of processes/CASE_DATA.md (`de_nghi`, `danh_sach`,
 `ket_qua_hop_xet`, `bien_ban`, `to_trinh`…) of one case, or of every case of a unit and the units
 below it, with the issuing unit's letterhead. Plain data: the generators never touch the database."""
 

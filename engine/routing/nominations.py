@@ -1,7 +1,7 @@
 """The nominations (`de_nghi`) of a case through the core flow: routing, eligibility flags before
 submission, council results, and recording decided titles in the reward registry.
 
-Functions of a session and plain case data (lists of dicts, CONTRACTS.md "de_nghi"), so the script
+Functions of a session and plain case data (lists of dicts, processes/CASE_DATA.md "de_nghi"), so the script
 helpers (`engine.routing.helpers`) and tests call the same code. Keys this module adds to a
 nomination (all optional for callers): `tuyen` (level keys from the school to the deciding level),
 `cap_quyet_dinh`, `co_quan_quyet_dinh`, `buoc` (index in `tuyen` of the level holding it now),
